@@ -1,0 +1,239 @@
+/* ward.h - the public interface of libward, a local secret scanner.
+ *
+ * This is the only header the programs (the `ward` CLI, the language server,
+ * benchmarks) use.  The simple API comes first: load an engine, scan a buffer
+ * or a set of paths, receive findings in a callback.  The advanced API follows.
+ *
+ * Conventions:
+ *  - Fallible calls return a ward_status.  Values are only ever added.
+ *  - Whoever calls *_new owns the result and frees it with *_free;
+ *    *_free(NULL) is a no-op.
+ *  - Inputs are borrowed for the duration of a call and never retained.
+ *  - Findings reach a callback as borrowed views, valid only during the call.
+ *  - The library never prints and never exits.
+ */
+#ifndef WARD_H
+#define WARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WARD_VERSION "0.1.0"
+
+typedef enum ward_status {
+    WARD_OK = 0,
+    WARD_ENOMEM = 1,    /* an allocation failed */
+    WARD_EINVAL = 2,    /* a bad argument */
+    WARD_ECONFIG = 3,   /* a configuration or rule could not be loaded */
+    WARD_EIO = 4,       /* a file could not be read */
+    WARD_EREGEX = 5,    /* a rule's regex could not be compiled */
+    WARD_ESCAN = 6,     /* the matcher failed while scanning */
+    WARD_ETOOBIG = 7,   /* an input exceeded a hard limit */
+    WARD_EABORT = 8,    /* a callback asked to stop */
+    WARD_EPARTIAL = 9   /* the scan finished, but some inputs had errors */
+} ward_status;
+
+/* A static, human-readable description of a status; never NULL. */
+const char *ward_strerror(ward_status st);
+
+typedef enum ward_confidence {
+    WARD_CONF_LOW = 0,    /* generic rules: entropy assigned to a secret-like name */
+    WARD_CONF_MEDIUM = 1, /* a provider-specific format without internal proof */
+    WARD_CONF_HIGH = 2    /* the token's own structure proves it */
+} ward_confidence;
+
+/* "low", "medium" or "high". */
+const char *ward_confidence_name(ward_confidence c);
+
+/* ---------------------------------------------------------------------
+ * Engine: a compiled rule set.  Immutable once made; share it freely
+ * between threads.
+ * ------------------------------------------------------------------- */
+
+typedef struct ward_engine ward_engine;
+
+typedef struct ward_engine_options {
+    /* Path of a TOML configuration (gitleaks schema plus ward's additions),
+     * or NULL.  Without `[extend] useDefault = true` a config that defines
+     * rules replaces the built-in catalog; one that only has allowlists
+     * extends it. */
+    const char *config_path;
+    /* Configuration text given directly (used when config_path is NULL). */
+    const char *config_text;
+    size_t config_len;
+    /* Set to ignore the built-in catalog entirely. */
+    int no_default_rules;
+    /* Where to cache compiled databases of custom rule sets; NULL picks
+     * $XDG_CACHE_HOME/ward (or ~/.cache/ward); "" disables the cache. */
+    const char *cache_dir;
+} ward_engine_options;
+
+/* Loads the rules and their compiled matcher.  With opts NULL (or all zero)
+ * it loads the built-in catalog from the database serialised at build time,
+ * in a few milliseconds.  On failure *out is NULL and, when errbuf is given,
+ * it holds a one-line reason ("rules.toml:12: unterminated string"). */
+ward_status ward_engine_new(const ward_engine_options *opts, ward_engine **out,
+                            char *errbuf, size_t errlen);
+void ward_engine_free(ward_engine *e);
+
+/* Warnings produced while loading (a rule that fell back to PCRE2-only
+ * matching, an unsupported config key); index from 0, NULL past the end. */
+const char *ward_engine_warning(const ward_engine *e, size_t i);
+
+/* ---------------------------------------------------------------------
+ * Rules: read-only views of the loaded catalog.
+ * ------------------------------------------------------------------- */
+
+typedef struct ward_rule_info {
+    const char *id;
+    const char *description;
+    const char *regex;        /* NULL for a path-only rule */
+    const char *validator;    /* offline validator name, or NULL */
+    ward_confidence confidence; /* before validation */
+    double entropy;           /* minimum Shannon entropy of the secret; 0 = none */
+    size_t n_keywords;
+    const char *const *keywords;
+    size_t n_positive, n_negative; /* example templates (see ward_example_expand) */
+    const char *const *positive;
+    const char *const *negative;
+} ward_rule_info;
+
+size_t ward_engine_rule_count(const ward_engine *e);
+/* Fills *info for rule i; returns WARD_EINVAL when i is out of range.  The
+ * strings belong to the engine. */
+ward_status ward_engine_rule(const ward_engine *e, size_t i, ward_rule_info *info);
+
+/* ---------------------------------------------------------------------
+ * Findings.
+ * ------------------------------------------------------------------- */
+
+#define WARD_FINGERPRINT_LEN 32 /* hex characters, NUL not included */
+
+typedef struct ward_finding {
+    const char *rule_id;
+    const char *description;
+    size_t rule_index;
+    ward_confidence confidence;
+    const char *reason;       /* why this confidence, e.g. "checksum valid" */
+    const char *path;         /* as given or walked; "-" for stdin; may be NULL */
+
+    /* The secret itself (a capture group of the rule, or the whole match). */
+    const char *secret;
+    size_t secret_len;
+    /* Byte offsets in the input: the secret, and the whole rule match. */
+    uint64_t offset, length;
+    uint64_t match_offset, match_length;
+    /* 1-based positions of the secret; columns count bytes. */
+    uint64_t line, column, end_line, end_column;
+    /* The full text of the line the secret starts on (without newline),
+     * capped at a few KiB; useful for context and for SARIF columns. */
+    const char *line_text;
+    size_t line_len;
+    size_t line_col0;         /* offset of the secret's start inside line_text */
+
+    double entropy;           /* Shannon entropy of the secret, bits per byte */
+    /* Hash of rule id and secret, lowercase hex: identifies a secret without
+     * revealing it, independent of its position. */
+    char fingerprint[WARD_FINGERPRINT_LEN + 1];
+} ward_finding;
+
+/* Return 0 to go on, non-zero to stop the scan (it then returns WARD_EABORT). */
+typedef int (*ward_finding_fn)(const ward_finding *f, void *user);
+
+/* Writes a redacted form of secret into out: the first few characters (at
+ * most 4, fewer for short secrets) then "…(N chars)".  Never more than
+ * outlen-1 bytes; always NUL-terminated when outlen > 0.  Returns out. */
+char *ward_redact(const char *secret, size_t len, char *out, size_t outlen);
+
+/* ---------------------------------------------------------------------
+ * Scanning a buffer.  A scanner holds per-thread scratch space: one per
+ * thread, reused for any number of buffers.
+ * ------------------------------------------------------------------- */
+
+typedef struct ward_scanner ward_scanner;
+
+ward_status ward_scanner_new(const ward_engine *e, ward_scanner **out);
+void ward_scanner_free(ward_scanner *s);
+
+/* Scans len bytes, calling fn for each finding in order of position.  path
+ * (may be NULL) selects path-specific rules and allowlists and is copied into
+ * findings.  Any bytes are accepted (invalid UTF-8, NULs). */
+ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t len,
+                             const char *path, ward_finding_fn fn, void *user);
+
+/* ---------------------------------------------------------------------
+ * Scanning files and folders with a worker pool.
+ * ------------------------------------------------------------------- */
+
+typedef struct ward_walk_options {
+    unsigned threads;          /* 0 = number of online CPUs */
+    int follow_symlinks;       /* follow symbolic links (loops are detected) */
+    int no_ignore;             /* do not honour .gitignore */
+    int scan_binary;           /* scan files that look binary */
+    uint64_t max_file_size;    /* 0 = 50 MiB; larger files are skipped with a note */
+} ward_walk_options;
+
+typedef enum ward_event_kind {
+    WARD_EV_ERROR = 0,   /* a path could not be read; counts as an error */
+    WARD_EV_SKIPPED = 1  /* a path was passed over on purpose (binary, too big) */
+} ward_event_kind;
+
+typedef struct ward_event {
+    ward_event_kind kind;
+    const char *path;
+    const char *message;  /* "Permission denied", "binary file", ... */
+} ward_event;
+
+typedef struct ward_progress {
+    uint64_t files, bytes, findings, errors;
+    int done;             /* 1 on the final call */
+} ward_progress;
+
+typedef struct ward_callbacks {
+    ward_finding_fn on_finding;                       /* required */
+    void (*on_event)(const ward_event *ev, void *user); /* may be NULL */
+    /* Called from the delivering thread roughly every 100 ms, and once at the
+     * end with done set; may be NULL. */
+    void (*on_progress)(const ward_progress *p, void *user);
+    void *user;
+} ward_callbacks;
+
+/* Scans files and folders ("-" reads standard input).  Folders are walked in
+ * sorted order; files are scanned in parallel but findings and events are
+ * delivered in walk order, from one thread at a time, so output is the same
+ * for any thread count.  Returns WARD_OK, WARD_EPARTIAL when some path had
+ * an error (each was reported through on_event), or another error. */
+ward_status ward_scan_paths(const ward_engine *e, const char *const *paths,
+                            size_t n_paths, const ward_walk_options *opts,
+                            const ward_callbacks *cb);
+
+/* ---------------------------------------------------------------------
+ * Advanced: example templates, used by tests and benchmarks to make fake
+ * tokens at run time (so no realistic token is ever stored).
+ *
+ * A template is text with directives: %{a62:N} (N characters of [A-Za-z0-9]),
+ * %{hex:N}, %{HEX:N}, %{lower:N}, %{upper:N}, %{digit:N}, %{lalnum:N},
+ * %{ualnum:N}, %{b32:N}, %{b64:N}, %{b64url:N}, %{crc62:N} (N base62
+ * characters then their 6-character base62 CRC32, as GitHub and npm tokens
+ * end), %{jwt}, %{pem:LABEL} (a PEM block whose body is DER),
+ * %{uuid}, %{<} and %{>} (mark where the secret starts and ends), and %% for
+ * a literal percent sign.
+ * ------------------------------------------------------------------- */
+
+/* Expands tmpl with the pseudo-random state *seed (advanced on return).
+ * Writes at most cap-1 bytes and a NUL to out; *out_len gets the length.
+ * When the template marks the secret, *secret_off and *secret_len get its
+ * span, otherwise both are set to (size_t)-1 and 0.  Returns WARD_EINVAL for
+ * an unknown directive, WARD_ETOOBIG when out is too small. */
+ward_status ward_example_expand(const char *tmpl, uint64_t *seed, char *out,
+                                size_t cap, size_t *out_len,
+                                size_t *secret_off, size_t *secret_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WARD_H */
