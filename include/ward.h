@@ -127,7 +127,8 @@ typedef struct ward_finding {
     /* Byte offsets in the input: the secret, and the whole rule match. */
     uint64_t offset, length;
     uint64_t match_offset, match_length;
-    /* 1-based positions of the secret; columns count bytes. */
+    /* 1-based positions of the secret; columns count bytes; end_column is
+     * the column just past the secret's last byte (exclusive). */
     uint64_t line, column, end_line, end_column;
     /* The full text of the line the secret starts on (without newline),
      * capped at a few KiB; useful for context and for SARIF columns. */
@@ -185,6 +186,7 @@ typedef enum ward_event_kind {
 typedef struct ward_event {
     ward_event_kind kind;
     const char *path;
+    const char *what;     /* "cannot open", "cannot read", "skipped", ... */
     const char *message;  /* "Permission denied", "binary file", ... */
 } ward_event;
 
@@ -220,8 +222,9 @@ ward_status ward_scan_paths(const ward_engine *e, const char *const *paths,
  * %{ualnum:N}, %{b32:N}, %{b64:N}, %{b64url:N}, %{crc62:N} (N base62
  * characters then their 6-character base62 CRC32, as GitHub and npm tokens
  * end), %{jwt}, %{pem:LABEL} (a PEM block whose body is DER),
- * %{uuid}, %{<} and %{>} (mark where the secret starts and ends), and %% for
- * a literal percent sign.
+ * %{pemjson:LABEL} (the same, newlines written as the two characters \n, as
+ * inside a JSON string), %{uuid}, %{<} and %{>} (mark where the secret
+ * starts and ends), and %% for a literal percent sign.
  * ------------------------------------------------------------------- */
 
 /* Expands tmpl with the pseudo-random state *seed (advanced on return).

@@ -1,0 +1,95 @@
+/* cli.h - shared pieces of the `ward` program: the subcommand table, the
+ * option parser driven by one table per command (which also generates --help
+ * and the man page), and the finding reporters. */
+#ifndef WARD_CLI_H
+#define WARD_CLI_H
+
+#include <stdio.h>
+#include <ward.h>
+
+#define EXIT_CLEAN 0
+#define EXIT_FOUND 1
+#define EXIT_ERROR 2
+
+/* One option of a command.  `arg` names its value ("FILE"), or is NULL for a
+ * flag.  The table is the single source of truth for parsing, --help and
+ * ward(1). */
+typedef struct cli_opt {
+    int key;              /* returned by cli_next(); a short letter or >= 256 */
+    char short_name;      /* 0 for long-only */
+    const char *long_name;
+    const char *arg;
+    const char *help;
+} cli_opt;
+
+typedef struct cli_cmd {
+    const char *name;
+    const char *usage;    /* "[OPTIONS] [PATH...]" */
+    const char *summary;  /* one line */
+    const char *description; /* a paragraph for --help and the man page */
+    const cli_opt *opts;  /* terminated by an entry with key 0 */
+    int (*run)(int argc, char **argv);
+} cli_cmd;
+
+extern const cli_cmd cli_commands[];
+extern const size_t cli_n_commands;
+
+/* Option parsing: call cli_next until it returns -1 (end of options) or '?'
+ * (an error, already reported).  Operands are collected in order into
+ * state->operands; "--" ends options. */
+typedef struct cli_parse {
+    const cli_cmd *cmd;
+    int argc;
+    char **argv;
+    int i;
+    const char *optarg;
+    char **operands;
+    int n_operands;
+    const char *pending_short; /* rest of a -abc cluster */
+} cli_parse;
+
+void cli_parse_init(cli_parse *p, const cli_cmd *cmd, int argc, char **argv);
+int cli_next(cli_parse *p);
+void cli_print_help(FILE *out, const cli_cmd *cmd);
+void cli_print_man(FILE *out);
+
+/* Errors in the house style: "ward: cannot open 'x': reason". */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Terminal facts, with WARD_FORCE_TTY=1 letting tests reach the TTY path. */
+int cli_isatty(int fd);
+int cli_want_color(const char *when); /* "auto", "always", "never" */
+
+/* JSON string writer: escapes control characters and quotes, and writes
+ * invalid UTF-8 bytes as U+FFFD so the output is always valid JSON. */
+void json_str(FILE *out, const char *s, size_t len);
+
+/* Reporters. */
+typedef enum { FMT_TEXT, FMT_JSON, FMT_SARIF } cli_format;
+
+typedef struct reporter {
+    FILE *out;
+    cli_format fmt;
+    int show_secrets;
+    int color;
+    const ward_engine *engine;
+    /* SARIF collects results and writes the document at the end. */
+    char *sarif_buf;
+    size_t sarif_len;
+    FILE *sarif;
+    unsigned long long count;
+    unsigned char *rules_used; /* SARIF: which rules to describe */
+} reporter;
+
+int reporter_init(reporter *r, FILE *out, cli_format fmt, int show_secrets, int color,
+                  const ward_engine *e);
+/* Writes one finding; returns -1 when the output is gone (broken pipe). */
+int reporter_finding(reporter *r, const ward_finding *f);
+int reporter_finish(reporter *r);
+
+int cmd_scan(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+extern const cli_opt scan_opts[];
+extern const cli_opt rules_opts[];
+
+#endif

@@ -1,0 +1,141 @@
+/* main.c - the `ward` program: a table of subcommands, each in its own file.
+ *
+ * Exit status: 0 nothing found, 1 findings, 2 error (an error beats
+ * findings).  A broken pipe ends the program quietly.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const cli_opt no_opts[] = {{0, 0, NULL, NULL, NULL}};
+
+const cli_cmd cli_commands[] = {
+    {"scan", "[OPTIONS] [PATH...]", "scan files, folders or standard input for secrets",
+     "Scans each PATH (a file, a folder, or - for standard input; the current folder when "
+     "none is given) with every rule in one pass.  Folders are walked in sorted order; "
+     ".gitignore is honoured inside a git repository; binary files, files over the size "
+     "limit and symbolic links are passed over unless asked for.  Findings go to standard "
+     "output, with the secret redacted unless --show-secrets is given; errors and progress "
+     "go to standard error.  Exit status: 0 when nothing is found, 1 when something is, 2 "
+     "on an error such as an unreadable file (an error beats findings).",
+     scan_opts, cmd_scan},
+    {"rules", "[OPTIONS] [RULE-ID...]", "list and explain the rule catalog",
+     "Lists every loaded rule with its confidence and description, or explains the named "
+     "rules: regex, keywords, entropy threshold, validator and example templates.",
+     rules_opts, cmd_rules},
+    {"version", "", "print the version", "Prints ward's version and its matcher's.", no_opts,
+     cmd_version},
+    {"help", "[COMMAND]", "show help for ward or a command",
+     "Shows the list of commands, or a command's options.", no_opts, cmd_help},
+};
+const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("ward: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_isatty(int fd)
+{
+    const char *f = getenv("WARD_FORCE_TTY");
+    if (f && *f && strcmp(f, "0"))
+        return 1;
+    return isatty(fd);
+}
+
+int cli_want_color(const char *when)
+{
+    if (when && !strcmp(when, "always"))
+        return 1;
+    if (when && !strcmp(when, "never"))
+        return 0;
+    const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
+    if (nc && *nc)
+        return 0;
+    if (term && !strcmp(term, "dumb"))
+        return 0;
+    return cli_isatty(1);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: ward COMMAND [OPTIONS] [ARGS...]\n\n"
+                 "ward finds secrets (API keys, tokens, private keys, passwords) locally.\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < cli_n_commands; i++)
+        fprintf(out, "  %-9s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    fprintf(out, "\nRun 'ward help COMMAND' or 'ward COMMAND --help' for its options.\n");
+}
+
+static const cli_cmd *find_cmd(const char *name)
+{
+    for (size_t i = 0; i < cli_n_commands; i++)
+        if (!strcmp(cli_commands[i].name, name))
+            return &cli_commands[i];
+    return NULL;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return EXIT_CLEAN;
+    }
+    const cli_cmd *c = find_cmd(argv[1]);
+    if (!c) {
+        cli_error("unknown command '%s'", argv[1]);
+        return EXIT_ERROR;
+    }
+    cli_print_help(stdout, c);
+    return EXIT_CLEAN;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("ward %s\n", WARD_VERSION);
+    return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+    /* Writes to a closed pipe fail with EPIPE instead of killing us, so the
+     * reporter can stop the scan and exit quietly. */
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_ERROR;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+        return cmd_help(1, argv);
+    if (!strcmp(name, "--version") || !strcmp(name, "-V"))
+        return cmd_version(1, argv);
+    if (!strcmp(name, "--man")) {
+        cli_print_man(stdout);
+        return EXIT_CLEAN;
+    }
+    const cli_cmd *c = find_cmd(name);
+    if (!c) {
+        cli_error("unknown command '%s' (see 'ward --help')", name);
+        return EXIT_ERROR;
+    }
+    int rc = c->run(argc - 1, argv + 1);
+    if (fflush(stdout) != 0 && rc != EXIT_ERROR)
+        return rc; /* a broken pipe at the very end: quiet, as promised */
+    return rc;
+}

@@ -1,0 +1,510 @@
+/* engine.c - loads a rule set and its compiled Vectorscan database.
+ *
+ * Every rule's regex goes into one Vectorscan database so that a buffer is
+ * scanned once for all rules.  Compiling that database takes far longer than
+ * a pre-commit hook or an editor can wait, so it is compiled once and
+ * serialised: the built-in catalog's database is made at build time and
+ * embedded (builtin.c); a custom rule set's is cached on disk under a hash of
+ * its regexes.  A blob is only trusted when its hash matches the rules now
+ * loaded, and Vectorscan itself refuses one made for another CPU, in which
+ * case we compile afresh.
+ *
+ * Blob layout (little-endian host order; the blob never leaves the machine
+ * that made it, or the build that embedded it):
+ *   "WARDDB1\0"  u32 n_rules  u8 sha256(rule set)[32]
+ *   n_rules x { u8 hs_mode  u32 max_width }
+ *   u64 hs_len  hs_len bytes of hs_serialize_database()
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <hs/hs.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "codec.h"
+#include "internal.h"
+
+#define MAX_CONFIG_BYTES (16u << 20)
+static const char blob_magic[8] = "WARDDB1";
+
+const char *ward_strerror(ward_status st)
+{
+    switch (st) {
+    case WARD_OK: return "success";
+    case WARD_ENOMEM: return "out of memory";
+    case WARD_EINVAL: return "invalid argument";
+    case WARD_ECONFIG: return "bad configuration";
+    case WARD_EIO: return "input/output error";
+    case WARD_EREGEX: return "regex does not compile";
+    case WARD_ESCAN: return "matcher failed";
+    case WARD_ETOOBIG: return "input too large";
+    case WARD_EABORT: return "stopped by the caller";
+    case WARD_EPARTIAL: return "some inputs could not be scanned";
+    }
+    return "unknown status";
+}
+
+const char *ward_confidence_name(ward_confidence c)
+{
+    switch (c) {
+    case WARD_CONF_LOW: return "low";
+    case WARD_CONF_MEDIUM: return "medium";
+    case WARD_CONF_HIGH: return "high";
+    }
+    return "unknown";
+}
+
+int ward_engine_warn(struct ward_engine *e, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (e->n_warnings >= 1000)
+        return -1; /* a hostile config cannot grow this without bound */
+    char **w = realloc(e->warnings, (e->n_warnings + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    e->warnings = w;
+    if (!(w[e->n_warnings] = strdup(buf)))
+        return -1;
+    e->n_warnings++;
+    return 0;
+}
+
+const char *ward_engine_warning(const ward_engine *e, size_t i)
+{
+    return e && i < e->n_warnings ? e->warnings[i] : NULL;
+}
+
+ward_status ward_read_config(const char *path, char **text, size_t *len, char *err,
+                             size_t errlen)
+{
+    *text = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) < 0) {
+        if (errlen)
+            snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return WARD_ECONFIG;
+    }
+    if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > MAX_CONFIG_BYTES) {
+        if (errlen)
+            snprintf(err, errlen, "cannot use '%s': %s", path,
+                     S_ISREG(sb.st_mode) ? "larger than 16 MiB" : "not a regular file");
+        close(fd);
+        return WARD_ECONFIG;
+    }
+    char *buf = malloc((size_t)sb.st_size + 1);
+    size_t got = 0;
+    if (!buf) {
+        close(fd);
+        return WARD_ENOMEM;
+    }
+    while (got < (size_t)sb.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            if (errlen)
+                snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+            free(buf);
+            close(fd);
+            return WARD_ECONFIG;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    buf[got] = '\0';
+    *text = buf;
+    *len = got;
+    return WARD_OK;
+}
+
+/* The hash that keys a compiled database: every regex in order, and the
+ * Vectorscan version, since blobs are not portable across versions. */
+static void ruleset_hash(const struct ward_engine *e, unsigned char out[32])
+{
+    ward_sha256 c;
+    ward_sha256_init(&c);
+    ward_sha256_update(&c, hs_version(), strlen(hs_version()));
+    for (size_t i = 0; i < e->n_rules; i++) {
+        const char *re = e->rules[i].regex ? e->rules[i].regex : "";
+        ward_sha256_update(&c, re, strlen(re) + 1);
+    }
+    ward_sha256_final(&c, out);
+}
+
+static void put(unsigned char **p, const void *v, size_t n)
+{
+    memcpy(*p, v, n);
+    *p += n;
+}
+
+ward_status ward_engine_serialize(const struct ward_engine *e, unsigned char **out, size_t *len)
+{
+    char *hsb = NULL;
+    size_t hsl = 0;
+    if (e->db && hs_serialize_database(e->db, &hsb, &hsl) != HS_SUCCESS)
+        return WARD_ENOMEM;
+    size_t total = 8 + 4 + 32 + e->n_rules * 5 + 8 + hsl;
+    unsigned char *b = malloc(total), *p = b;
+    if (!b) {
+        free(hsb);
+        return WARD_ENOMEM;
+    }
+    uint32_t n = (uint32_t)e->n_rules;
+    uint64_t l = hsl;
+    unsigned char h[32];
+    ruleset_hash(e, h);
+    put(&p, blob_magic, 8);
+    put(&p, &n, 4);
+    put(&p, h, 32);
+    for (size_t i = 0; i < e->n_rules; i++) {
+        unsigned char m = (unsigned char)e->rules[i].hs_mode;
+        uint32_t w = e->rules[i].max_width;
+        put(&p, &m, 1);
+        put(&p, &w, 4);
+    }
+    put(&p, &l, 8);
+    if (hsl)
+        put(&p, hsb, hsl);
+    free(hsb);
+    *out = b;
+    *len = total;
+    return WARD_OK;
+}
+
+/* Adopts a blob when it was made for exactly these rules; 0 on success. */
+static int deserialize(struct ward_engine *e, const unsigned char *b, size_t len)
+{
+    uint32_t n;
+    uint64_t hsl;
+    unsigned char h[32];
+    size_t head = 8 + 4 + 32;
+    if (len < head || memcmp(b, blob_magic, 8))
+        return -1;
+    memcpy(&n, b + 8, 4);
+    if (n != e->n_rules || len < head + (size_t)n * 5 + 8)
+        return -1;
+    ruleset_hash(e, h);
+    if (memcmp(h, b + 12, 32))
+        return -1;
+    const unsigned char *p = b + head;
+    for (size_t i = 0; i < n; i++, p += 5) {
+        uint32_t w;
+        memcpy(&w, p + 1, 4);
+        if (p[0] > WARD_HS_NONE || w > WARD_MAX_WINDOW)
+            return -1;
+        e->rules[i].hs_mode = p[0];
+        e->rules[i].max_width = w;
+    }
+    memcpy(&hsl, p, 8);
+    p += 8;
+    if (hsl != len - (size_t)(p - b))
+        return -1;
+    if (hsl && hs_deserialize_database((const char *)p, hsl, &e->db) != HS_SUCCESS) {
+        e->db = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static unsigned hs_flags_for(enum ward_hs_mode m)
+{
+    return HS_FLAG_MULTILINE | (m == WARD_HS_PREFILTER ? HS_FLAG_PREFILTER : 0);
+}
+
+/* Compiles the database.  A rule Vectorscan rejects is retried in prefilter
+ * mode (PCRE2 then decides) and, failing that, left to PCRE2 alone, with a
+ * warning either way: a gitleaks config written for Go's RE2 should load. */
+static ward_status compile_db(struct ward_engine *e, char *err, size_t errlen)
+{
+    size_t n = e->n_rules;
+    const char **exprs = calloc(n ? n : 1, sizeof *exprs);
+    unsigned *flags = calloc(n ? n : 1, sizeof *flags), *ids = calloc(n ? n : 1, sizeof *ids);
+    ward_status st = WARD_OK;
+    if (!exprs || !flags || !ids) {
+        st = WARD_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ward_rule *r = &e->rules[i];
+        r->hs_mode = r->regex ? WARD_HS_EXACT : WARD_HS_NONE;
+        r->max_width = WARD_MAX_WINDOW;
+        if (!r->regex)
+            continue;
+        hs_expr_info_t *info = NULL;
+        hs_compile_error_t *ce = NULL;
+        if (hs_expression_info(r->regex, hs_flags_for(WARD_HS_EXACT), &info, &ce) != HS_SUCCESS) {
+            hs_free_compile_error(ce);
+            ce = NULL;
+            r->hs_mode = WARD_HS_PREFILTER;
+            if (hs_expression_info(r->regex, hs_flags_for(WARD_HS_PREFILTER), &info, &ce) !=
+                HS_SUCCESS) {
+                ward_engine_warn(e, "rule '%s': %s; matched with PCRE2 alone (slower)", r->id,
+                                 ce ? ce->message : "unsupported regex");
+                hs_free_compile_error(ce);
+                r->hs_mode = WARD_HS_NONE;
+                continue;
+            }
+            ward_engine_warn(e, "rule '%s': regex uses constructs Vectorscan cannot match "
+                                "exactly; prefiltering, PCRE2 confirms", r->id);
+        }
+        if (info->max_width < WARD_MAX_WINDOW)
+            r->max_width = info->max_width;
+        free(info);
+    }
+    for (;;) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (e->rules[i].hs_mode != WARD_HS_NONE) {
+                exprs[m] = e->rules[i].regex;
+                flags[m] = hs_flags_for(e->rules[i].hs_mode);
+                ids[m] = (unsigned)i;
+                m++;
+            }
+        if (!m)
+            break;
+        hs_compile_error_t *ce = NULL;
+        if (hs_compile_multi(exprs, flags, ids, (unsigned)m, HS_MODE_BLOCK, NULL, &e->db, &ce) ==
+            HS_SUCCESS)
+            break;
+        e->db = NULL;
+        if (ce->expression < 0 || (size_t)ce->expression >= m) {
+            if (errlen)
+                snprintf(err, errlen, "cannot compile the rule database: %s", ce->message);
+            hs_free_compile_error(ce);
+            st = WARD_EREGEX;
+            break;
+        }
+        /* Expression-level failures that info did not predict (resource
+         * limits, usually): demote that rule and try again. */
+        ward_rule *r = &e->rules[ids[ce->expression]];
+        ward_engine_warn(e, "rule '%s': %s; matched with PCRE2 alone (slower)", r->id,
+                         ce->message);
+        r->hs_mode = WARD_HS_NONE;
+        hs_free_compile_error(ce);
+    }
+out:
+    free(exprs);
+    free(flags);
+    free(ids);
+    return st;
+}
+
+static void cache_path(const struct ward_engine *e, const char *dir, char *out, size_t cap)
+{
+    unsigned char h[32];
+    char hex[65];
+    ruleset_hash(e, h);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    snprintf(out, cap, "%s/db-%.32s.bin", dir, hex);
+}
+
+static int load_cached(struct ward_engine *e, const char *file)
+{
+    char *text;
+    size_t len;
+    if (ward_read_config(file, &text, &len, NULL, 0))
+        return -1;
+    int rc = deserialize(e, (unsigned char *)text, len);
+    free(text);
+    return rc;
+}
+
+/* Best effort: a cache that cannot be written only costs time next run. */
+static void store_cached(const struct ward_engine *e, const char *dir, const char *file)
+{
+    unsigned char *b;
+    size_t len;
+    char tmp[4200];
+    if (ward_engine_serialize(e, &b, &len))
+        return;
+    /* mkdir -p for the last two levels is enough for ~/.cache/ward. */
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", dir);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        (void)mkdir(parent, 0700);
+    }
+    (void)mkdir(dir, 0700);
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", file, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        size_t off = 0;
+        while (off < len) {
+            ssize_t w = write(fd, b + off, len - off);
+            if (w <= 0)
+                break;
+            off += (size_t)w;
+        }
+        if (close(fd) == 0 && off == len)
+            (void)rename(tmp, file);
+        else
+            (void)unlink(tmp);
+    }
+    free(b);
+}
+
+static ward_status build_matcher(struct ward_engine *e, const ward_engine_options *o, char *err,
+                                 size_t errlen)
+{
+    if (deserialize(e, ward_builtin_db, ward_builtin_db_len) == 0)
+        return WARD_OK;
+    char dir[4096] = "", file[4200] = "";
+    const char *cd = o ? o->cache_dir : NULL;
+    if (cd)
+        snprintf(dir, sizeof dir, "%s", cd);
+    else if (getenv("XDG_CACHE_HOME") && *getenv("XDG_CACHE_HOME"))
+        snprintf(dir, sizeof dir, "%s/ward", getenv("XDG_CACHE_HOME"));
+    else if (getenv("HOME") && *getenv("HOME"))
+        snprintf(dir, sizeof dir, "%s/.cache/ward", getenv("HOME"));
+    if (*dir) {
+        cache_path(e, dir, file, sizeof file);
+        if (load_cached(e, file) == 0)
+            return WARD_OK;
+    }
+    ward_status st = compile_db(e, err, errlen);
+    if (st == WARD_OK && *dir)
+        store_cached(e, dir, file);
+    return st;
+}
+
+static ward_status finish(struct ward_engine *e)
+{
+    size_t n_none = 0;
+    for (size_t i = 0; i < e->n_rules; i++)
+        n_none += e->rules[i].hs_mode == WARD_HS_NONE && e->rules[i].regex;
+    e->pcre_only = calloc(n_none ? n_none : 1, sizeof(size_t));
+    if (!e->pcre_only)
+        return WARD_ENOMEM;
+    for (size_t i = 0; i < e->n_rules; i++)
+        if (e->rules[i].hs_mode == WARD_HS_NONE && e->rules[i].regex)
+            e->pcre_only[e->n_pcre_only++] = i;
+    /* Capture counts without compiling PCRE2 code: an upper bound from the
+     * pattern text is enough to size per-thread match data. */
+    uint32_t most = 1;
+    for (size_t i = 0; i < e->n_rules; i++) {
+        uint32_t g = 0;
+        for (const char *p = e->rules[i].regex; p && *p; p++)
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '(')
+                g++;
+        if (g > most)
+            most = g;
+    }
+    e->max_groups = most;
+    return WARD_OK;
+}
+
+ward_status ward_engine_new(const ward_engine_options *o, ward_engine **out, char *err,
+                            size_t errlen)
+{
+    if (!out)
+        return WARD_EINVAL;
+    *out = NULL;
+    if (errlen)
+        err[0] = '\0';
+    struct ward_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return WARD_ENOMEM;
+    pthread_mutex_init(&e->lazy_lock, NULL);
+    e->no_builtin = o && o->no_default_rules;
+    ward_status st = WARD_OK;
+    if (o && o->config_path)
+        st = ward_rules_load_file(e, o->config_path, err, errlen);
+    else if (o && o->config_text)
+        st = ward_rules_load(e, "config", o->config_text, o->config_len, 0, err, errlen);
+    else if (!o || !o->no_default_rules)
+        st = ward_rules_load_builtin(e, err, errlen);
+    if (st == WARD_OK)
+        st = build_matcher(e, o, err, errlen);
+    if (st == WARD_OK)
+        st = finish(e);
+    if (st != WARD_OK) {
+        ward_engine_free(e);
+        return st;
+    }
+    *out = e;
+    return WARD_OK;
+}
+
+void ward_engine_free(ward_engine *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->n_rules; i++)
+        ward_rules_free_rule(&e->rules[i]);
+    free(e->rules);
+    for (size_t i = 0; i < e->n_allowlists; i++)
+        ward_allowlist_free(&e->allowlists[i]);
+    free(e->allowlists);
+    if (e->db)
+        hs_free_database(e->db);
+    free(e->pcre_only);
+    for (size_t i = 0; i < e->n_warnings; i++)
+        free(e->warnings[i]);
+    free(e->warnings);
+    pthread_mutex_destroy(&e->lazy_lock);
+    free(e);
+}
+
+pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r)
+{
+    pcre2_code *re = atomic_load_explicit(&r->re, memory_order_acquire);
+    if (re || r->re_failed || !r->regex)
+        return re;
+    pthread_mutex_lock((pthread_mutex_t *)&e->lazy_lock);
+    re = atomic_load_explicit(&r->re, memory_order_relaxed);
+    if (!re && !r->re_failed) {
+        char msg[200];
+        re = ward_pcre_compile(r->regex, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg, sizeof msg);
+        if (re)
+            atomic_store_explicit(&r->re, re, memory_order_release);
+        else
+            r->re_failed = 1;
+    }
+    pthread_mutex_unlock((pthread_mutex_t *)&e->lazy_lock);
+    return re;
+}
+
+size_t ward_engine_rule_count(const ward_engine *e)
+{
+    return e ? e->n_rules : 0;
+}
+
+ward_status ward_engine_rule(const ward_engine *e, size_t i, ward_rule_info *info)
+{
+    if (!e || !info || i >= e->n_rules)
+        return WARD_EINVAL;
+    const ward_rule *r = &e->rules[i];
+    memset(info, 0, sizeof *info);
+    info->id = r->id;
+    info->description = r->description;
+    info->regex = r->regex;
+    info->validator = r->validator_name;
+    info->confidence = r->confidence;
+    info->entropy = r->entropy;
+    info->n_keywords = r->n_keywords;
+    info->keywords = (const char *const *)r->keywords;
+    info->n_positive = r->n_positive;
+    info->n_negative = r->n_negative;
+    info->positive = (const char *const *)r->positive;
+    info->negative = (const char *const *)r->negative;
+    return WARD_OK;
+}

@@ -1,0 +1,147 @@
+/* internal.h - libward's private structures, shared between its modules.
+ *
+ * The engine (engine.c) owns the rules and the compiled Vectorscan database;
+ * a scanner (scan.c) owns one thread's scratch; the walker (walk.c) drives a
+ * pool of scanners over files.  lib/README.md maps the modules.
+ */
+#ifndef WARD_INTERNAL_H
+#define WARD_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "../include/ward.h"
+#include "validate.h"
+
+/* Matches are confirmed by PCRE2 on a window that reaches back this far at
+ * most; a regex whose longest match is longer is still found, but its
+ * span may be cut (documented in docs/internals.md). */
+#define WARD_MAX_WINDOW (64u * 1024u)
+/* Large inputs are scanned in chunks this big, overlapping by
+ * WARD_MAX_WINDOW plus line context, so memory stays bounded. */
+#define WARD_CHUNK (4u * 1024u * 1024u)
+#define WARD_LINE_CONTEXT 4096u
+#define WARD_MAX_LINE_TEXT 4096u
+
+/* How a rule's regex is matched. */
+enum ward_hs_mode {
+    WARD_HS_EXACT = 0,     /* compiled as is into the database */
+    WARD_HS_PREFILTER = 1, /* compiled with HS_FLAG_PREFILTER: PCRE2 decides */
+    WARD_HS_NONE = 2       /* not in the database: PCRE2 over the whole input */
+};
+
+enum ward_regex_target { WARD_TARGET_SECRET = 0, WARD_TARGET_MATCH, WARD_TARGET_LINE };
+
+typedef struct ward_allowlist {
+    char *description;
+    int condition_and;            /* all set criteria must hold, not any */
+    enum ward_regex_target target;
+    pcre2_code **regexes;
+    size_t n_regexes;
+    pcre2_code **paths;
+    size_t n_paths;
+    char **stopwords;             /* lowercase */
+    size_t n_stopwords;
+    char **target_rules;          /* global allowlists only: rule ids, empty = all */
+    size_t n_target_rules;
+} ward_allowlist;
+
+typedef struct ward_rule {
+    char *id;
+    char *description;
+    char *regex;                  /* NULL for a path-only rule */
+    char *validator_name;
+    const ward_validator *validator;
+    int secret_group;             /* 0 = first group that matched, else the whole match */
+    double entropy;
+    ward_confidence confidence;
+    int generic;                  /* extra filters for assignment-style rules */
+    char **keywords;              /* lowercase */
+    size_t n_keywords;
+    pcre2_code *path_re;
+    ward_allowlist *allowlists;
+    size_t n_allowlists;
+    char **positive, **negative;
+    size_t n_positive, n_negative;
+
+    enum ward_hs_mode hs_mode;
+    unsigned max_width;           /* longest match, capped at WARD_MAX_WINDOW */
+    /* Compiled lazily on the first candidate so start-up does not pay for
+     * rules that never fire; published with release/acquire. */
+    _Atomic(pcre2_code *) re;
+    int re_failed;
+} ward_rule;
+
+struct ward_engine {
+    ward_rule *rules;
+    size_t n_rules;
+    ward_allowlist *allowlists;   /* global */
+    size_t n_allowlists;
+    struct hs_database *db;       /* ids are rule indexes; NULL when empty */
+    size_t *pcre_only;            /* rules matched by PCRE2 alone */
+    size_t n_pcre_only;
+    uint32_t max_groups;          /* most capture groups in any regex */
+    char **warnings;
+    size_t n_warnings;
+    pthread_mutex_t lazy_lock;
+    int no_builtin;               /* never load the embedded catalog */
+};
+
+/* engine.c */
+pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r);
+int ward_engine_warn(struct ward_engine *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* rules.c: load rule tables from TOML text into e, after whatever its
+ * [extend] names (the built-in catalog, another file).  depth is 0 for a
+ * user's config, WARD_LOAD_BUILTIN for the embedded catalog.  Returns WARD_OK
+ * or WARD_ECONFIG with "name:line: reason" in err. */
+#define WARD_LOAD_BUILTIN (-1)
+#define WARD_MAX_EXTEND_DEPTH 4
+ward_status ward_rules_load(struct ward_engine *e, const char *name, const char *text,
+                            size_t len, int depth, char *err, size_t errlen);
+ward_status ward_rules_load_builtin(struct ward_engine *e, char *err, size_t errlen);
+ward_status ward_rules_load_file(struct ward_engine *e, const char *path, char *err,
+                                 size_t errlen);
+/* engine.c: reads a config file (capped at 16 MiB) into a new buffer. */
+ward_status ward_read_config(const char *path, char **text, size_t *len, char *err,
+                             size_t errlen);
+void ward_rules_free_rule(ward_rule *r);
+void ward_allowlist_free(ward_allowlist *a);
+pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, char *err,
+                              size_t errlen);
+
+/* filter.c */
+int ward_is_placeholder(const char *s, size_t len);
+int ward_is_generic_noise(const char *s, size_t len);
+int ward_line_has_allow(const char *line, size_t len);
+const char *ward_memmem_ci(const char *hay, size_t hlen, const char *needle, size_t nlen);
+
+/* builtin.c (generated): the embedded catalog and its serialised database. */
+extern const char *const ward_builtin_rule_names[];
+extern const char *const ward_builtin_rule_texts[];
+extern const size_t ward_builtin_rule_lens[];
+extern const size_t ward_builtin_rule_count;
+extern const unsigned char ward_builtin_db[];
+extern const size_t ward_builtin_db_len;
+
+/* Chunked scanning, shared by ward_scan_buffer and the walker. */
+typedef struct ward_chunk {
+    const char *buf;
+    size_t len;
+    uint64_t base_offset;         /* offset of buf[0] in the whole input */
+    uint64_t base_line;           /* line number of buf[0], 1-based */
+    size_t emit_from, emit_to;    /* report matches starting in [emit_from, emit_to) */
+    const char *path;
+} ward_chunk;
+
+ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_fn fn,
+                            void *user);
+
+/* The byte serialisation of an engine's database plus per-rule metadata. */
+ward_status ward_engine_serialize(const struct ward_engine *e, unsigned char **out,
+                                  size_t *len);
+
+#endif

@@ -1,0 +1,517 @@
+/* rules.c - turns TOML rule tables into ward_rule structures.
+ *
+ * The schema is gitleaks' (`[[rules]]` with id, description, regex,
+ * secretGroup, entropy, keywords, path, allowlists; a global allowlist;
+ * `[extend]`) plus ward's own keys: confidence, validate and examples.
+ * Unknown keys produce a warning, not an error, so a configuration written
+ * for a newer gitleaks still loads.  Regexes of allowlists and rule paths
+ * are compiled here, eagerly: they are few, and an error in them is a
+ * configuration error the user should see at once.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "toml.h"
+
+static char *dupn(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static char *lowerdup(const char *s)
+{
+    char *d = strdup(s);
+    if (d)
+        for (char *p = d; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, char *err,
+                              size_t errlen)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, len, flags, &ec, &eo, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        if (errlen)
+            snprintf(err, errlen, "%s at offset %zu", (const char *)msg, (size_t)eo);
+        return NULL;
+    }
+    /* JIT is an optimisation: a pattern it cannot handle is still usable. */
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+void ward_allowlist_free(ward_allowlist *a)
+{
+    if (!a)
+        return;
+    free(a->description);
+    for (size_t i = 0; i < a->n_regexes; i++)
+        pcre2_code_free(a->regexes[i]);
+    free(a->regexes);
+    for (size_t i = 0; i < a->n_paths; i++)
+        pcre2_code_free(a->paths[i]);
+    free(a->paths);
+    free_strv(a->stopwords, a->n_stopwords);
+    free_strv(a->target_rules, a->n_target_rules);
+}
+
+void ward_rules_free_rule(ward_rule *r)
+{
+    free(r->id);
+    free(r->description);
+    free(r->regex);
+    free(r->validator_name);
+    free_strv(r->keywords, r->n_keywords);
+    if (r->path_re)
+        pcre2_code_free(r->path_re);
+    for (size_t i = 0; i < r->n_allowlists; i++)
+        ward_allowlist_free(&r->allowlists[i]);
+    free(r->allowlists);
+    free_strv(r->positive, r->n_positive);
+    free_strv(r->negative, r->n_negative);
+    pcre2_code *re = atomic_load(&r->re);
+    if (re)
+        pcre2_code_free(re);
+    memset(r, 0, sizeof *r);
+}
+
+/* Loader state: where we are, for messages. */
+typedef struct loader {
+    struct ward_engine *e;
+    const char *name;
+    char *err;
+    size_t errlen;
+    int depth;
+} loader;
+
+static ward_status fail(loader *L, const toml_value *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static ward_status fail(loader *L, const toml_value *at, const char *fmt, ...)
+{
+    if (L->errlen) {
+        int n = snprintf(L->err, L->errlen, "%s:%u: ", L->name, at ? toml_line(at) : 0);
+        if (n >= 0 && (size_t)n < L->errlen) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(L->err + n, L->errlen - (size_t)n, fmt, ap);
+            va_end(ap);
+        }
+    }
+    return WARD_ECONFIG;
+}
+
+/* Reads a string array (or a single string, leniently) into a new vector. */
+static ward_status get_strv(loader *L, const toml_value *v, const char *what, int lower,
+                            char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!v)
+        return WARD_OK;
+    if (toml_type_of(v) == TOML_STRING) {
+        *out = calloc(1, sizeof(char *));
+        if (!*out)
+            return WARD_ENOMEM;
+        (*out)[0] = lower ? lowerdup(toml_str(v, NULL)) : strdup(toml_str(v, NULL));
+        if (!(*out)[0])
+            return WARD_ENOMEM;
+        *n = 1;
+        return WARD_OK;
+    }
+    if (toml_type_of(v) != TOML_ARRAY)
+        return fail(L, v, "'%s' must be an array of strings", what);
+    size_t len = toml_len(v);
+    *out = calloc(len ? len : 1, sizeof(char *));
+    if (!*out)
+        return WARD_ENOMEM;
+    for (size_t i = 0; i < len; i++) {
+        const char *s = toml_str(toml_value_at(v, i), NULL);
+        if (!s)
+            return fail(L, toml_value_at(v, i), "'%s' must be an array of strings", what);
+        (*out)[i] = lower ? lowerdup(s) : strdup(s);
+        if (!(*out)[i])
+            return WARD_ENOMEM;
+        (*n)++;
+    }
+    return WARD_OK;
+}
+
+static ward_status compile_list(loader *L, const toml_value *v, const char *what,
+                                pcre2_code ***out, size_t *n)
+{
+    char **src;
+    size_t ns;
+    ward_status st = get_strv(L, v, what, 0, &src, &ns);
+    *out = NULL;
+    *n = 0;
+    if (st == WARD_OK && ns) {
+        *out = calloc(ns, sizeof(pcre2_code *));
+        if (!*out)
+            st = WARD_ENOMEM;
+        for (size_t i = 0; st == WARD_OK && i < ns; i++) {
+            char msg[200];
+            (*out)[i] = ward_pcre_compile(src[i], PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg,
+                                          sizeof msg);
+            if (!(*out)[i])
+                st = fail(L, v, "bad regex in '%s': %s", what, msg);
+            else
+                (*n)++;
+        }
+    }
+    free_strv(src, ns);
+    return st;
+}
+
+static ward_status load_allowlist(loader *L, const toml_value *t, int global,
+                                  ward_allowlist *a)
+{
+    ward_status st = WARD_OK;
+    memset(a, 0, sizeof *a);
+    if (toml_type_of(t) != TOML_TABLE)
+        return fail(L, t, "an allowlist must be a table");
+    for (size_t i = 0; i < toml_len(t) && st == WARD_OK; i++) {
+        const char *k = toml_key_at(t, i);
+        const toml_value *v = toml_value_at(t, i);
+        if (!strcmp(k, "description")) {
+            const char *s = toml_str(v, NULL);
+            a->description = strdup(s ? s : "");
+        } else if (!strcmp(k, "condition")) {
+            const char *s = toml_str(v, NULL);
+            if (!s || (strcasecmp(s, "or") && strcasecmp(s, "and")))
+                st = fail(L, v, "'condition' must be \"OR\" or \"AND\"");
+            else
+                a->condition_and = !strcasecmp(s, "and");
+        } else if (!strcmp(k, "regexTarget")) {
+            const char *s = toml_str(v, NULL);
+            if (s && !strcmp(s, "secret"))
+                a->target = WARD_TARGET_SECRET;
+            else if (s && !strcmp(s, "match"))
+                a->target = WARD_TARGET_MATCH;
+            else if (s && !strcmp(s, "line"))
+                a->target = WARD_TARGET_LINE;
+            else
+                st = fail(L, v, "'regexTarget' must be \"secret\", \"match\" or \"line\"");
+        } else if (!strcmp(k, "regexes")) {
+            st = compile_list(L, v, "regexes", &a->regexes, &a->n_regexes);
+        } else if (!strcmp(k, "paths")) {
+            st = compile_list(L, v, "paths", &a->paths, &a->n_paths);
+        } else if (!strcmp(k, "stopwords")) {
+            st = get_strv(L, v, "stopwords", 1, &a->stopwords, &a->n_stopwords);
+        } else if (global && !strcmp(k, "targetRules")) {
+            st = get_strv(L, v, "targetRules", 0, &a->target_rules, &a->n_target_rules);
+        } else if (!strcmp(k, "commits")) {
+            /* Only meaningful for history scans; accepted and unused here. */
+        } else {
+            ward_engine_warn(L->e, "%s:%u: unknown allowlist key '%s' ignored", L->name,
+                             toml_line(v), k);
+        }
+    }
+    return st;
+}
+
+/* Appends the allowlists found under `single` (a table) and `many` (an array
+ * of tables) to *out. */
+static ward_status load_allowlists(loader *L, const toml_value *single, const toml_value *many,
+                                   int global, ward_allowlist **out, size_t *n)
+{
+    size_t want = (single ? 1 : 0) + (many ? toml_len(many) : 0);
+    if (many && toml_type_of(many) != TOML_ARRAY)
+        return fail(L, many, "'allowlists' must be an array of tables");
+    if (!want)
+        return WARD_OK;
+    ward_allowlist *a = realloc(*out, (*n + want) * sizeof *a);
+    if (!a)
+        return WARD_ENOMEM;
+    *out = a;
+    if (single) {
+        ward_status st = load_allowlist(L, single, global, &a[*n]);
+        (*n)++;
+        if (st)
+            return st;
+    }
+    for (size_t i = 0; many && i < toml_len(many); i++) {
+        ward_status st = load_allowlist(L, toml_value_at(many, i), global, &a[*n]);
+        (*n)++;
+        if (st)
+            return st;
+    }
+    return WARD_OK;
+}
+
+static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
+{
+    ward_status st = WARD_OK;
+    const toml_value *single_allow = NULL, *many_allow = NULL;
+    int have_conf = 0;
+    memset(r, 0, sizeof *r);
+    r->confidence = WARD_CONF_MEDIUM;
+    if (toml_type_of(t) != TOML_TABLE)
+        return fail(L, t, "each [[rules]] entry must be a table");
+    for (size_t i = 0; i < toml_len(t) && st == WARD_OK; i++) {
+        const char *k = toml_key_at(t, i);
+        const toml_value *v = toml_value_at(t, i);
+        const char *s = toml_str(v, NULL);
+        if (!strcmp(k, "id")) {
+            if (!s || !*s)
+                st = fail(L, v, "'id' must be a non-empty string");
+            else
+                r->id = strdup(s);
+        } else if (!strcmp(k, "description")) {
+            r->description = strdup(s ? s : "");
+        } else if (!strcmp(k, "regex")) {
+            if (!s)
+                st = fail(L, v, "'regex' must be a string");
+            else
+                r->regex = strdup(s);
+        } else if (!strcmp(k, "secretGroup")) {
+            int64_t g;
+            if (toml_int(v, &g) || g < 0 || g > 99)
+                st = fail(L, v, "'secretGroup' must be an integer from 0 to 99");
+            else
+                r->secret_group = (int)g;
+        } else if (!strcmp(k, "entropy")) {
+            if (toml_float(v, &r->entropy) || r->entropy < 0 || r->entropy > 8)
+                st = fail(L, v, "'entropy' must be a number from 0 to 8");
+        } else if (!strcmp(k, "keywords")) {
+            st = get_strv(L, v, "keywords", 1, &r->keywords, &r->n_keywords);
+        } else if (!strcmp(k, "path")) {
+            char msg[200];
+            if (!s)
+                st = fail(L, v, "'path' must be a string");
+            else if (!(r->path_re = ward_pcre_compile(s, PCRE2_ZERO_TERMINATED, 0, msg,
+                                                      sizeof msg)))
+                st = fail(L, v, "bad 'path' regex: %s", msg);
+        } else if (!strcmp(k, "allowlist")) {
+            single_allow = v;
+        } else if (!strcmp(k, "allowlists")) {
+            many_allow = v;
+        } else if (!strcmp(k, "confidence")) {
+            have_conf = 1;
+            if (s && !strcmp(s, "high"))
+                r->confidence = WARD_CONF_HIGH;
+            else if (s && !strcmp(s, "medium"))
+                r->confidence = WARD_CONF_MEDIUM;
+            else if (s && !strcmp(s, "low"))
+                r->confidence = WARD_CONF_LOW;
+            else
+                st = fail(L, v, "'confidence' must be \"high\", \"medium\" or \"low\"");
+        } else if (!strcmp(k, "validate")) {
+            if (!s || !(r->validator = ward_validator_find(s)))
+                st = fail(L, v, "unknown validator '%s'", s ? s : "?");
+            else
+                r->validator_name = strdup(s);
+        } else if (!strcmp(k, "examples")) {
+            if (toml_type_of(v) != TOML_TABLE)
+                st = fail(L, v, "'examples' must be a table");
+            else if (!(st = get_strv(L, toml_get(v, "positive"), "positive", 0, &r->positive,
+                                     &r->n_positive)))
+                st = get_strv(L, toml_get(v, "negative"), "negative", 0, &r->negative,
+                              &r->n_negative);
+        } else if (!strcmp(k, "tags") || !strcmp(k, "reportGroup")) {
+            /* informational in gitleaks; nothing to do */
+        } else {
+            ward_engine_warn(L->e, "%s:%u: unknown rule key '%s' ignored", L->name,
+                             toml_line(v), k);
+        }
+    }
+    if (st == WARD_OK && !r->id)
+        st = fail(L, t, "a rule has no 'id'");
+    if (st == WARD_OK && !r->regex && !r->path_re)
+        st = fail(L, t, "rule '%s' has neither 'regex' nor 'path'", r->id);
+    if (st == WARD_OK && r->regex && L->depth != WARD_LOAD_BUILTIN) {
+        /* A user's regex is checked now, so a typo is an error at load time
+         * rather than a rule that silently never fires.  Built-in regexes are
+         * checked by the test suite and compiled lazily. */
+        char msg[200];
+        pcre2_code *re = ward_pcre_compile(r->regex, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE,
+                                           msg, sizeof msg);
+        if (!re)
+            st = fail(L, t, "rule '%s': bad regex: %s", r->id, msg);
+        else
+            atomic_store(&r->re, re);
+    }
+    if (st == WARD_OK)
+        st = load_allowlists(L, single_allow, many_allow, 0, &r->allowlists,
+                             &r->n_allowlists);
+    if (st == WARD_OK && !r->description)
+        r->description = strdup(r->id);
+    if (st == WARD_OK && (!r->id || !r->description))
+        st = WARD_ENOMEM;
+    if (st == WARD_OK) {
+        /* Generic rules get the assignment-noise filters; a gitleaks config
+         * has no confidence key, so its generic rule is recognised by name. */
+        if (!have_conf && strstr(r->id, "generic"))
+            r->confidence = WARD_CONF_LOW;
+        r->generic = r->confidence == WARD_CONF_LOW;
+    }
+    return st;
+}
+
+/* Replaces a rule of the same id (a config overriding a default) or appends. */
+static ward_status add_rule(struct ward_engine *e, ward_rule *r)
+{
+    for (size_t i = 0; i < e->n_rules; i++)
+        if (!strcmp(e->rules[i].id, r->id)) {
+            ward_rules_free_rule(&e->rules[i]);
+            e->rules[i] = *r;
+            return WARD_OK;
+        }
+    ward_rule *nr = realloc(e->rules, (e->n_rules + 1) * sizeof *nr);
+    if (!nr)
+        return WARD_ENOMEM;
+    e->rules = nr;
+    e->rules[e->n_rules++] = *r;
+    return WARD_OK;
+}
+
+static ward_status load_builtin(struct ward_engine *e, char *err, size_t errlen)
+{
+    if (e->no_builtin)
+        return WARD_OK;
+    for (size_t i = 0; i < ward_builtin_rule_count; i++) {
+        ward_status st = ward_rules_load(e, ward_builtin_rule_names[i], ward_builtin_rule_texts[i],
+                                         ward_builtin_rule_lens[i], WARD_LOAD_BUILTIN, err,
+                                         errlen);
+        if (st)
+            return st;
+    }
+    return WARD_OK;
+}
+
+ward_status ward_rules_load_builtin(struct ward_engine *e, char *err, size_t errlen)
+{
+    return load_builtin(e, err, errlen);
+}
+
+static ward_status load_file(struct ward_engine *e, const char *path, int depth, char *err,
+                             size_t errlen)
+{
+    char *text;
+    size_t len;
+    ward_status st = ward_read_config(path, &text, &len, err, errlen);
+    if (st)
+        return st;
+    st = ward_rules_load(e, path, text, len, depth, err, errlen);
+    free(text);
+    return st;
+}
+
+ward_status ward_rules_load_file(struct ward_engine *e, const char *path, char *err,
+                                 size_t errlen)
+{
+    return load_file(e, path, 0, err, errlen);
+}
+
+ward_status ward_rules_load(struct ward_engine *e, const char *name, const char *text,
+                            size_t len, int depth, char *err, size_t errlen)
+{
+    loader L = {e, name, err, errlen, depth};
+    char perr[256];
+    if (depth > WARD_MAX_EXTEND_DEPTH && depth != WARD_LOAD_BUILTIN) {
+        if (errlen)
+            snprintf(err, errlen, "%s: [extend] nests too deeply", name);
+        return WARD_ECONFIG;
+    }
+    toml_value *root = toml_parse(text, len, perr, sizeof perr);
+    if (!root) {
+        if (errlen)
+            snprintf(err, errlen, "%s: %s", name, perr);
+        return WARD_ECONFIG;
+    }
+    ward_status st = WARD_OK;
+    const toml_value *rules = toml_get(root, "rules");
+    const toml_value *ext = toml_get(root, "extend");
+    if (rules && toml_type_of(rules) != TOML_ARRAY)
+        st = fail(&L, rules, "'rules' must be an array of tables ([[rules]])");
+
+    /* The base comes first so that this file's rules override its rules of
+     * the same id.  A top-level config that defines no rules only adds
+     * allowlists to the built-in catalog. */
+    int use_default = depth == 0 && !rules && !ext;
+    if (st == WARD_OK && ext) {
+        if (toml_type_of(ext) != TOML_TABLE) {
+            st = fail(&L, ext, "[extend] must be a table");
+        } else {
+            const toml_value *ud = toml_get(ext, "useDefault");
+            if (ud && toml_bool(ud, &use_default))
+                st = fail(&L, ud, "'useDefault' must be true or false");
+            const toml_value *bp = toml_get(ext, "path");
+            if (st == WARD_OK && bp) {
+                const char *p = toml_str(bp, NULL);
+                char full[4096];
+                const char *slash = strrchr(name, '/');
+                if (!p)
+                    st = fail(&L, bp, "[extend] 'path' must be a string");
+                else if (p[0] != '/' && slash &&
+                         snprintf(full, sizeof full, "%.*s/%s", (int)(slash - name), name, p) <
+                             (int)sizeof full)
+                    st = load_file(e, full, depth + 1, err, errlen);
+                else
+                    st = load_file(e, p, depth + 1, err, errlen);
+            }
+        }
+    }
+    if (st == WARD_OK && use_default && depth != WARD_LOAD_BUILTIN)
+        st = load_builtin(e, err, errlen);
+    for (size_t i = 0; st == WARD_OK && rules && i < toml_len(rules); i++) {
+        ward_rule r;
+        st = load_rule(&L, toml_value_at(rules, i), &r);
+        if (st == WARD_OK)
+            st = add_rule(e, &r);
+        if (st != WARD_OK)
+            ward_rules_free_rule(&r);
+    }
+    if (st == WARD_OK)
+        st = load_allowlists(&L, toml_get(root, "allowlist"), toml_get(root, "allowlists"), 1,
+                             &e->allowlists, &e->n_allowlists);
+    const toml_value *dr = ext ? toml_get(ext, "disabledRules") : NULL;
+    if (st == WARD_OK && dr) {
+        char **v;
+        size_t n;
+        st = get_strv(&L, dr, "disabledRules", 0, &v, &n);
+        for (size_t i = 0; st == WARD_OK && i < n; i++)
+            for (size_t j = 0; j < e->n_rules; j++)
+                if (!strcmp(e->rules[j].id, v[i])) {
+                    ward_rules_free_rule(&e->rules[j]);
+                    memmove(&e->rules[j], &e->rules[j + 1],
+                            (e->n_rules - j - 1) * sizeof e->rules[0]);
+                    e->n_rules--;
+                    break;
+                }
+        if (st == WARD_OK)
+            free_strv(v, n);
+    }
+    for (size_t i = 0; st == WARD_OK && i < toml_len(root); i++) {
+        const char *k = toml_key_at(root, i);
+        if (strcmp(k, "rules") && strcmp(k, "extend") && strcmp(k, "allowlist") &&
+            strcmp(k, "allowlists") && strcmp(k, "title") && strcmp(k, "minVersion"))
+            ward_engine_warn(e, "%s:%u: unknown key '%s' ignored", name,
+                             toml_line(toml_value_at(root, i)), k);
+    }
+    (void)dupn;
+    toml_free(root);
+    return st;
+}

@@ -1,0 +1,542 @@
+/* scan.c - one pass over the bytes for all rules, then exact confirmation.
+ *
+ * A chunk is scanned once by the Vectorscan database holding every rule.
+ * Vectorscan reports only where a match ends, possibly at many ends for one
+ * match, so each report opens (or extends) a window for its rule reaching
+ * back the rule's longest match; overlapping windows of one rule merge.  PCRE2
+ * (JIT) then runs only inside those windows to find the exact span and the
+ * secret's capture group.  Candidates go through the filters (entropy,
+ * keywords, placeholders, allowlists, inline allow comments) and the rule's
+ * validator; survivors are sorted by position, overlaps resolved in favour
+ * of the more confident rule, and handed to the callback with line and
+ * column computed by a single forward cursor.
+ *
+ * Everything a scan needs lives in the scanner, which one thread owns, so
+ * nothing is allocated per buffer once the arrays have grown to fit.
+ */
+#define _GNU_SOURCE
+#include <hs/hs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "internal.h"
+
+/* How far past a reported end PCRE2 may look: to the end of the line, for
+ * trailing context such as \b or a closing delimiter. */
+#define WINDOW_AFTER 256u
+/* Hard caps so a hostile input cannot grow memory without bound. */
+#define MAX_WINDOWS (1u << 20)
+#define MAX_RAW (1u << 20)
+/* Backtracking budget per PCRE2 call; a pathological window is abandoned. */
+#define MATCH_LIMIT 200000u
+
+typedef struct window {
+    uint32_t rule;
+    size_t ws, we;
+} window;
+
+typedef struct raw {
+    size_t rule;
+    size_t ms, me, ss, se;
+    ward_confidence conf;
+    const char *reason;
+    int dropped;
+} raw;
+
+struct ward_scanner {
+    const ward_engine *e;
+    hs_scratch_t *scratch;
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    window *win;
+    size_t n_win, cap_win;
+    size_t *cur_win;        /* per rule: 1 + index of its open window, 0 none */
+    signed char *path_ok;   /* per rule, per chunk: 0 unknown, 1 yes, -1 no */
+    raw *raw;
+    size_t n_raw, cap_raw;
+    const ward_chunk *chunk; /* the chunk being matched */
+    int truncated;           /* a cap was hit: some candidates were dropped */
+};
+
+ward_status ward_scanner_new(const ward_engine *e, ward_scanner **out)
+{
+    if (!e || !out)
+        return WARD_EINVAL;
+    *out = NULL;
+    ward_scanner *s = calloc(1, sizeof *s);
+    if (!s)
+        return WARD_ENOMEM;
+    s->e = e;
+    size_t nr = e->n_rules ? e->n_rules : 1;
+    s->cur_win = calloc(nr, sizeof *s->cur_win);
+    s->path_ok = calloc(nr, 1);
+    s->md = pcre2_match_data_create(e->max_groups + 1, NULL);
+    s->mctx = pcre2_match_context_create(NULL);
+    if (!s->cur_win || !s->path_ok || !s->md || !s->mctx ||
+        (e->db && hs_alloc_scratch(e->db, &s->scratch) != HS_SUCCESS)) {
+        ward_scanner_free(s);
+        return WARD_ENOMEM;
+    }
+    pcre2_set_match_limit(s->mctx, MATCH_LIMIT);
+    *out = s;
+    return WARD_OK;
+}
+
+void ward_scanner_free(ward_scanner *s)
+{
+    if (!s)
+        return;
+    if (s->scratch)
+        hs_free_scratch(s->scratch);
+    pcre2_match_data_free(s->md);
+    pcre2_match_context_free(s->mctx);
+    free(s->win);
+    free(s->cur_win);
+    free(s->path_ok);
+    free(s->raw);
+    free(s);
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem, size_t max)
+{
+    if (need <= *cap)
+        return 0;
+    if (need > max)
+        return -1;
+    size_t nc = *cap ? *cap * 2 : 64;
+    while (nc < need)
+        nc *= 2;
+    if (nc > max)
+        nc = max;
+    void *p = realloc(*arr, nc * elem);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = nc;
+    return 0;
+}
+
+static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    ward_scanner *s = ctx;
+    size_t cw = s->cur_win[id];
+    size_t len = s->chunk->len;
+    /* Most reports fall inside the window already open: the common case,
+     * kept to a compare. */
+    if (cw && to <= s->win[cw - 1].we)
+        return 0;
+    size_t mw = s->e->rules[id].max_width;
+    size_t ws = to > mw ? (size_t)to - mw : 0;
+    size_t we = to + WINDOW_AFTER < len ? (size_t)to + WINDOW_AFTER : len;
+    if (cw && ws <= s->win[cw - 1].we) {
+        s->win[cw - 1].we = we;
+        return 0;
+    }
+    if (grow((void **)&s->win, &s->cap_win, s->n_win + 1, sizeof(window), MAX_WINDOWS)) {
+        s->truncated = 1;
+        return 0;
+    }
+    s->win[s->n_win] = (window){id, ws, we};
+    s->cur_win[id] = ++s->n_win;
+    return 0;
+}
+
+static size_t line_start(const char *buf, size_t pos, size_t floor)
+{
+    const char *p = pos > floor ? memrchr(buf + floor, '\n', pos - floor) : NULL;
+    return p ? (size_t)(p - buf) + 1 : floor;
+}
+
+static size_t line_end(const char *buf, size_t len, size_t pos, size_t cap)
+{
+    size_t lim = pos + cap < len ? pos + cap : len;
+    const char *p = pos < lim ? memchr(buf + pos, '\n', lim - pos) : NULL;
+    return p ? (size_t)(p - buf) : lim;
+}
+
+static int path_allowed(const pcre2_code *const *res, size_t n, const char *path,
+                        pcre2_match_data *md)
+{
+    if (!path)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (pcre2_match(res[i], (PCRE2_SPTR)path, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0)
+            return 1;
+    return 0;
+}
+
+static int regex_hit(const ward_allowlist *a, const char *t, size_t tl, pcre2_match_data *md)
+{
+    for (size_t i = 0; i < a->n_regexes; i++)
+        if (pcre2_match(a->regexes[i], (PCRE2_SPTR)t, tl, 0, 0, md, NULL) >= 0)
+            return 1;
+    return 0;
+}
+
+static int stopword_hit(const ward_allowlist *a, const char *secret, size_t sl)
+{
+    for (size_t i = 0; i < a->n_stopwords; i++)
+        if (ward_memmem_ci(secret, sl, a->stopwords[i], strlen(a->stopwords[i])))
+            return 1;
+    return 0;
+}
+
+typedef struct cand {
+    const char *secret, *match, *line, *path, *rule_id;
+    size_t sl, ml, ll;
+} cand;
+
+/* gitleaks semantics: with condition OR any configured criterion allows the
+ * finding; with AND every configured one must. */
+static int allowlisted(const ward_allowlist *a, size_t n, const cand *c, int global,
+                       pcre2_match_data *md)
+{
+    for (size_t i = 0; i < n; i++, a++) {
+        if (global && a->n_target_rules) {
+            size_t k = 0;
+            while (k < a->n_target_rules && strcmp(a->target_rules[k], c->rule_id))
+                k++;
+            if (k == a->n_target_rules)
+                continue;
+        }
+        int set = 0, hit = 0;
+        const char *t = a->target == WARD_TARGET_MATCH  ? c->match
+                        : a->target == WARD_TARGET_LINE ? c->line
+                                                        : c->secret;
+        size_t tl = a->target == WARD_TARGET_MATCH  ? c->ml
+                    : a->target == WARD_TARGET_LINE ? c->ll
+                                                    : c->sl;
+        if (a->n_paths) {
+            set++;
+            hit += path_allowed((const pcre2_code *const *)a->paths, a->n_paths, c->path, md);
+        }
+        if (a->n_regexes) {
+            set++;
+            hit += regex_hit(a, t, tl, md);
+        }
+        if (a->n_stopwords) {
+            set++;
+            hit += stopword_hit(a, c->secret, c->sl);
+        }
+        if (set && (a->condition_and ? hit == set : hit > 0))
+            return 1;
+    }
+    return 0;
+}
+
+static int keywords_present(const ward_rule *r, const char *t, size_t tl)
+{
+    if (!r->n_keywords)
+        return 1;
+    for (size_t i = 0; i < r->n_keywords; i++)
+        if (ward_memmem_ci(t, tl, r->keywords[i], strlen(r->keywords[i])))
+            return 1;
+    return 0;
+}
+
+static int rule_path_ok(ward_scanner *s, size_t ri)
+{
+    const ward_rule *r = &s->e->rules[ri];
+    if (!r->path_re)
+        return 1;
+    if (!s->path_ok[ri]) {
+        const pcre2_code *p = r->path_re;
+        s->path_ok[ri] = path_allowed(&p, 1, s->chunk->path, s->md) ? 1 : -1;
+    }
+    return s->path_ok[ri] > 0;
+}
+
+static const char *default_reason(ward_confidence c)
+{
+    switch (c) {
+    case WARD_CONF_HIGH: return "format unique to the provider";
+    case WARD_CONF_MEDIUM: return "provider-specific format";
+    default: return "high-entropy value assigned to a secret-like name";
+    }
+}
+
+/* Filters one PCRE2 match and records it as a candidate finding. */
+static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCRE2_SIZE *ov,
+                     int rc, size_t ws, size_t we)
+{
+    const ward_chunk *c = s->chunk;
+    const ward_rule *r = &s->e->rules[ri];
+    if (ms < c->emit_from || ms >= c->emit_to)
+        return; /* another chunk owns it */
+    size_t ss = ms, se = me;
+    if (r->secret_group > 0) {
+        int g = r->secret_group;
+        if (g < rc && ov[2 * g] != PCRE2_UNSET) {
+            ss = ov[2 * g];
+            se = ov[2 * g + 1];
+        }
+    } else {
+        for (int g = 1; g < rc; g++)
+            if (ov[2 * g] != PCRE2_UNSET && ov[2 * g + 1] > ov[2 * g]) {
+                ss = ov[2 * g];
+                se = ov[2 * g + 1];
+                break;
+            }
+    }
+    if (se <= ss)
+        return;
+    const char *buf = c->buf, *secret = buf + ss;
+    size_t sl = se - ss;
+    if (!keywords_present(r, buf + ws, we - ws))
+        return;
+    if (r->entropy > 0 && ward_entropy(secret, sl) < r->entropy)
+        return;
+    if (ward_is_placeholder(secret, sl))
+        return;
+    if (r->generic && ward_is_generic_noise(secret, sl))
+        return;
+    size_t ls = line_start(buf, ms, ms > WARD_LINE_CONTEXT ? ms - WARD_LINE_CONTEXT : 0);
+    size_t le = line_end(buf, c->len, me, WARD_LINE_CONTEXT);
+    if (ward_line_has_allow(buf + ls, le - ls))
+        return;
+    cand cd = {secret, buf + ms, buf + ls, c->path, r->id, sl, me - ms, le - ls};
+    if (allowlisted(r->allowlists, r->n_allowlists, &cd, 0, s->md) ||
+        allowlisted(s->e->allowlists, s->e->n_allowlists, &cd, 1, s->md))
+        return;
+    ward_confidence conf = r->confidence;
+    const char *reason = default_reason(conf);
+    if (r->validator) {
+        const char *why = NULL;
+        ward_vresult v = r->validator->fn(secret, sl, &why);
+        if (v == WARD_V_VALID)
+            conf = WARD_CONF_HIGH;
+        else if (v == WARD_V_INVALID)
+            conf = WARD_CONF_LOW;
+        if (why)
+            reason = why;
+    }
+    if (grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw), MAX_RAW)) {
+        s->truncated = 1;
+        return;
+    }
+    s->raw[s->n_raw++] = (raw){ri, ms, me, ss, se, conf, reason, 0};
+}
+
+/* Runs rule ri's PCRE2 code over [ws, we), recording every match. */
+static void confirm(ward_scanner *s, size_t ri, size_t ws, size_t we)
+{
+    const ward_chunk *c = s->chunk;
+    ward_rule *r = &((ward_engine *)s->e)->rules[ri];
+    pcre2_code *code = ward_rule_code(s->e, r);
+    if (!code)
+        return;
+    /* Snap to whole lines so ^, \b and context-anchored rules see what they
+     * would see in the whole file. */
+    ws = line_start(c->buf, ws, ws > WARD_LINE_CONTEXT ? ws - WARD_LINE_CONTEXT : 0);
+    we = line_end(c->buf, c->len, we, WARD_LINE_CONTEXT);
+    size_t pos = ws;
+    while (pos < we) {
+        int rc = pcre2_match(code, (PCRE2_SPTR)c->buf, we, pos, 0, s->md, s->mctx);
+        if (rc <= 0)
+            break; /* no match, or the backtracking budget ran out */
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+        if (ov[1] <= ov[0]) {
+            pos = ov[0] + 1;
+            continue;
+        }
+        consider(s, ri, ov[0], ov[1], ov, rc, ws, we);
+        pos = ov[1];
+    }
+}
+
+static int raw_cmp(const void *a, const void *b)
+{
+    const raw *x = a, *y = b;
+    if (x->ss != y->ss)
+        return x->ss < y->ss ? -1 : 1;
+    if (x->se != y->se)
+        return x->se > y->se ? -1 : 1;
+    return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Where two findings claim overlapping bytes, the more confident one stands
+ * (a GitHub token inside `token = "..."` is not also a generic secret); of
+ * equally confident ones with the same span, the first rule in the catalog. */
+static void resolve_overlaps(ward_scanner *s)
+{
+    for (size_t i = 0; i < s->n_raw; i++) {
+        raw *a = &s->raw[i];
+        for (size_t j = i + 1; j < s->n_raw && s->raw[j].ss < a->se && !a->dropped; j++) {
+            raw *b = &s->raw[j];
+            if (b->dropped)
+                continue;
+            if (a->conf != b->conf)
+                (a->conf < b->conf ? a : b)->dropped = 1;
+            else if (a->ss == b->ss && a->se == b->se)
+                (a->rule < b->rule ? b : a)->dropped = 1;
+        }
+    }
+}
+
+static void fingerprint(const char *rule_id, const char *secret, size_t sl, char *out)
+{
+    ward_sha256 c;
+    unsigned char h[32];
+    static const char hex[] = "0123456789abcdef";
+    ward_sha256_init(&c);
+    ward_sha256_update(&c, rule_id, strlen(rule_id) + 1);
+    ward_sha256_update(&c, secret, sl);
+    ward_sha256_final(&c, h);
+    for (int i = 0; i < WARD_FINGERPRINT_LEN / 2; i++) {
+        out[2 * i] = hex[h[i] >> 4];
+        out[2 * i + 1] = hex[h[i] & 15];
+    }
+    out[WARD_FINGERPRINT_LEN] = '\0';
+}
+
+static size_t count_nl(const char *p, size_t n)
+{
+    size_t k = 0;
+    const char *end = p + n;
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+        k++;
+        p++;
+    }
+    return k;
+}
+
+static ward_status emit(ward_scanner *s, ward_finding_fn fn, void *user)
+{
+    const ward_chunk *c = s->chunk;
+    const char *buf = c->buf;
+    size_t cur = 0, cur_ls = 0;
+    uint64_t cur_line = c->base_line;
+    for (size_t i = 0; i < s->n_raw; i++) {
+        const raw *x = &s->raw[i];
+        if (x->dropped)
+            continue;
+        const ward_rule *r = &s->e->rules[x->rule];
+        /* Findings are sorted, so one cursor walks the newlines once. */
+        size_t nl = count_nl(buf + cur, x->ss - cur);
+        if (nl) {
+            cur_line += nl;
+            cur_ls = line_start(buf, x->ss, cur);
+        }
+        cur = x->ss;
+        size_t span_nl = count_nl(buf + x->ss, x->se - x->ss);
+        size_t end_ls = span_nl ? line_start(buf, x->se, x->ss) : cur_ls;
+        size_t le = line_end(buf, c->len, x->ss, WARD_MAX_LINE_TEXT);
+        size_t lt = x->ss - cur_ls > WARD_MAX_LINE_TEXT / 2 ? x->ss - WARD_MAX_LINE_TEXT / 2
+                                                             : cur_ls;
+        if (le > lt + WARD_MAX_LINE_TEXT)
+            le = lt + WARD_MAX_LINE_TEXT;
+        if (le > lt && buf[le - 1] == '\r')
+            le--;
+        ward_finding f = {
+            .rule_id = r->id,
+            .description = r->description,
+            .rule_index = x->rule,
+            .confidence = x->conf,
+            .reason = x->reason,
+            .path = c->path,
+            .secret = buf + x->ss,
+            .secret_len = x->se - x->ss,
+            .offset = c->base_offset + x->ss,
+            .length = x->se - x->ss,
+            .match_offset = c->base_offset + x->ms,
+            .match_length = x->me - x->ms,
+            .line = cur_line,
+            .column = x->ss - cur_ls + 1,
+            .end_line = cur_line + span_nl,
+            .end_column = x->se - end_ls + 1,
+            .line_text = buf + lt,
+            .line_len = le - lt,
+            .line_col0 = x->ss - lt,
+            .entropy = ward_entropy(buf + x->ss, x->se - x->ss),
+        };
+        fingerprint(r->id, f.secret, f.secret_len, f.fingerprint);
+        if (fn(&f, user))
+            return WARD_EABORT;
+    }
+    return WARD_OK;
+}
+
+ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_fn fn, void *user)
+{
+    const ward_engine *e = s->e;
+    s->chunk = c;
+    s->n_win = 0;
+    s->n_raw = 0;
+    memset(s->cur_win, 0, e->n_rules * sizeof *s->cur_win);
+    memset(s->path_ok, 0, e->n_rules);
+    if (e->db && c->len &&
+        hs_scan(e->db, c->buf, (unsigned)c->len, 0, s->scratch, on_match, s) != HS_SUCCESS)
+        return WARD_ESCAN;
+    for (size_t i = 0; i < s->n_win; i++)
+        if (rule_path_ok(s, s->win[i].rule))
+            confirm(s, s->win[i].rule, s->win[i].ws, s->win[i].we);
+    for (size_t i = 0; i < e->n_pcre_only; i++)
+        if (rule_path_ok(s, e->pcre_only[i]))
+            confirm(s, e->pcre_only[i], 0, c->len);
+    qsort(s->raw, s->n_raw, sizeof(raw), raw_cmp);
+    resolve_overlaps(s);
+    ward_status st = emit(s, fn, user);
+    /* Path-only rules (a file that is itself a secret, such as a keystore)
+     * report once, with the first chunk. */
+    for (size_t i = 0; st == WARD_OK && c->base_offset == 0 && i < e->n_rules; i++) {
+        const ward_rule *r = &e->rules[i];
+        if (r->regex || !rule_path_ok(s, i))
+            continue;
+        ward_finding f = {.rule_id = r->id, .description = r->description, .rule_index = i,
+                          .confidence = r->confidence, .reason = "file name matches",
+                          .path = c->path, .secret = "", .line = 1, .column = 1,
+                          .end_line = 1, .end_column = 1, .line_text = ""};
+        fingerprint(r->id, c->path ? c->path : "", c->path ? strlen(c->path) : 0,
+                    f.fingerprint);
+        if (fn(&f, user))
+            st = WARD_EABORT;
+    }
+    s->chunk = NULL;
+    return st;
+}
+
+ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t len, const char *path,
+                             ward_finding_fn fn, void *user)
+{
+    if (!s || (!buf && len) || !fn)
+        return WARD_EINVAL;
+    /* Vectorscan takes 32-bit lengths; bigger buffers go in overlapping
+     * chunks exactly as files do. */
+    size_t keep = WARD_MAX_WINDOW + WARD_LINE_CONTEXT;
+    size_t step = (size_t)1 << 30, off = 0, emit_from = 0;
+    uint64_t line = 1;
+    for (;;) {
+        size_t n = len - off > step + keep ? step + keep : len - off;
+        int last = off + n == len;
+        ward_chunk c = {buf + off, n, off, line, emit_from, last ? n : n - keep, path};
+        ward_status st = ward_scan_chunk(s, &c, fn, user);
+        if (st || last)
+            return st;
+        size_t adv = c.emit_to - WARD_LINE_CONTEXT;
+        line += count_nl(buf + off, adv);
+        off += adv;
+        emit_from = WARD_LINE_CONTEXT;
+    }
+}
+
+char *ward_redact(const char *secret, size_t len, char *out, size_t outlen)
+{
+    if (!outlen)
+        return out;
+    /* Show a little of a long secret, so a user can tell which one it is,
+     * and nothing of a short one. */
+    size_t show = len >= 16 ? 4 : len >= 8 ? 2 : 0;
+    size_t k = 0;
+    for (size_t i = 0; i < show && k + 1 < outlen; i++) {
+        unsigned char ch = (unsigned char)secret[i];
+        out[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+    }
+    out[k] = '\0';
+    snprintf(out + k, outlen - k, "…(%zu chars)", len);
+    return out;
+}

@@ -1,0 +1,751 @@
+/* walk.c - scans files and folders with a pool of workers, output in order.
+ *
+ * The calling thread walks the paths (folders in sorted order, .gitignore
+ * honoured through libgit2) and queues one job per file.  Workers, each with
+ * its own scanner and read buffer, scan jobs in chunks of WARD_CHUNK bytes so
+ * memory stays bounded however large a file is.
+ *
+ * Output is delivered in walk order whatever the thread count: each job has a
+ * sequence number, and a job's findings and events are handed to the caller
+ * only once every earlier job has been delivered.  The job at the head of the
+ * line delivers straight through; later ones buffer copies until their turn.
+ * At most WINDOW jobs are in flight, which bounds that buffering, and a job
+ * whose buffer passes MAX_BUFFERED waits until it is the head.  Every
+ * callback runs under one mutex, so the caller never sees two at once.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define WINDOW 256u
+#define MAX_BUFFERED (64u << 20)
+#define MAX_DEPTH 512
+#define BINARY_SNIFF 8192u
+#define DEFAULT_MAX_FILE (50ull << 20)
+#define PROGRESS_NS 100000000ll
+
+typedef struct item {
+    int is_event;
+    ward_finding f;       /* strings point into owned copies below */
+    ward_event ev;
+    char *secret, *line;
+    char *msg;
+} item;
+
+typedef struct job {
+    uint64_t seq;
+    char *path;
+    int is_stdin;
+    int done;
+    item *items;
+    size_t n_items, cap_items;
+    size_t buffered;      /* bytes held in items */
+    struct job *next;     /* pending queue */
+} job;
+
+typedef struct pool {
+    const ward_engine *e;
+    const ward_walk_options *o;
+    const ward_callbacks *cb;
+    pthread_mutex_t mu;
+    pthread_cond_t work, space, head;
+    job *pend_head, *pend_tail;
+    job *ring[WINDOW];
+    uint64_t next_seq, deliver_seq;
+    int closed, aborted;
+    ward_status fatal;
+    uint64_t files, bytes, findings, errors;
+    struct timespec last_progress;
+} pool;
+
+static int64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000ll + t.tv_nsec;
+}
+
+static void progress_locked(pool *p, int done)
+{
+    if (!p->cb->on_progress)
+        return;
+    int64_t t = now_ns();
+    int64_t last = (int64_t)p->last_progress.tv_sec * 1000000000ll + p->last_progress.tv_nsec;
+    if (!done && t - last < PROGRESS_NS)
+        return;
+    p->last_progress.tv_sec = t / 1000000000ll;
+    p->last_progress.tv_nsec = t % 1000000000ll;
+    ward_progress pr = {p->files, p->bytes, p->findings, p->errors, done};
+    p->cb->on_progress(&pr, p->cb->user);
+}
+
+static void deliver_item(pool *p, const item *it)
+{
+    if (p->aborted)
+        return;
+    if (it->is_event) {
+        if (it->ev.kind == WARD_EV_ERROR)
+            p->errors++;
+        if (p->cb->on_event)
+            p->cb->on_event(&it->ev, p->cb->user);
+    } else {
+        p->findings++;
+        if (p->cb->on_finding(&it->f, p->cb->user))
+            p->aborted = 1;
+    }
+}
+
+static void free_items(job *j)
+{
+    for (size_t i = 0; i < j->n_items; i++) {
+        free(j->items[i].secret);
+        free(j->items[i].line);
+        free(j->items[i].msg);
+    }
+    free(j->items);
+    j->items = NULL;
+    j->n_items = j->cap_items = 0;
+    j->buffered = 0;
+}
+
+static void free_job(job *j)
+{
+    if (!j)
+        return;
+    free_items(j);
+    free(j->path);
+    free(j);
+}
+
+/* Delivers every finished job at the head of the line.  Caller holds mu. */
+static void drain_locked(pool *p)
+{
+    int moved = 0;
+    for (;;) {
+        job *j = p->ring[p->deliver_seq % WINDOW];
+        if (!j || j->seq != p->deliver_seq)
+            break;
+        if (!j->done) {
+            /* The new head delivers its own buffered output now, so that
+             * from here on it can deliver straight through. */
+            for (size_t i = 0; i < j->n_items; i++)
+                deliver_item(p, &j->items[i]);
+            free_items(j);
+            break;
+        }
+        for (size_t i = 0; i < j->n_items; i++)
+            deliver_item(p, &j->items[i]);
+        p->ring[p->deliver_seq % WINDOW] = NULL;
+        p->deliver_seq++;
+        free_job(j);
+        moved = 1;
+    }
+    if (moved) {
+        pthread_cond_broadcast(&p->space);
+        pthread_cond_broadcast(&p->head);
+    }
+    progress_locked(p, 0);
+}
+
+static char *dupmem(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/* Queues (or, at the head, delivers) one output of job j. */
+static int job_output(pool *p, job *j, const ward_finding *f, const ward_event *ev)
+{
+    pthread_mutex_lock(&p->mu);
+    while (j->seq != p->deliver_seq && j->buffered > MAX_BUFFERED && !p->aborted)
+        pthread_cond_wait(&p->head, &p->mu);
+    if (j->seq == p->deliver_seq) {
+        for (size_t i = 0; i < j->n_items; i++)
+            deliver_item(p, &j->items[i]);
+        free_items(j);
+        item it = {.is_event = ev != NULL};
+        if (f)
+            it.f = *f;
+        if (ev)
+            it.ev = *ev;
+        deliver_item(p, &it);
+    } else if (!p->aborted) {
+        item *ni = j->items;
+        if (j->n_items == j->cap_items) {
+            size_t nc = j->cap_items ? j->cap_items * 2 : 8;
+            ni = realloc(j->items, nc * sizeof *ni);
+            if (ni) {
+                j->items = ni;
+                j->cap_items = nc;
+            }
+        }
+        if (ni) {
+            item *it = &j->items[j->n_items];
+            memset(it, 0, sizeof *it);
+            if (f) {
+                it->f = *f;
+                it->secret = dupmem(f->secret, f->secret_len);
+                it->line = dupmem(f->line_text, f->line_len);
+                it->f.secret = it->secret;
+                it->f.line_text = it->line;
+                it->f.path = j->path;
+                j->buffered += f->secret_len + f->line_len + sizeof *it;
+            } else {
+                it->is_event = 1;
+                it->ev = *ev;
+                it->msg = strdup(ev->message);
+                it->ev.message = it->msg;
+                it->ev.path = j->path;
+            }
+            if ((f && (!it->secret || !it->line)) || (ev && !it->msg)) {
+                free(it->secret);
+                free(it->line);
+                free(it->msg);
+                p->fatal = WARD_ENOMEM;
+                p->aborted = 1;
+            } else {
+                j->n_items++;
+            }
+        } else {
+            p->fatal = WARD_ENOMEM;
+            p->aborted = 1;
+        }
+    }
+    int stop = p->aborted;
+    pthread_mutex_unlock(&p->mu);
+    return stop;
+}
+
+static void job_event(pool *p, job *j, ward_event_kind kind, const char *what, const char *msg)
+{
+    ward_event ev = {kind, j->path, what, msg};
+    job_output(p, j, NULL, &ev);
+}
+
+typedef struct worker {
+    pool *p;
+    ward_scanner *s;
+    char *buf;
+    size_t cap;
+    job *cur;
+    pthread_t tid;
+} worker;
+
+static int on_finding(const ward_finding *f, void *user)
+{
+    worker *w = user;
+    return job_output(w->p, w->cur, f, NULL);
+}
+
+static ssize_t read_full(int fd, char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return got ? (ssize_t)got : -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+static size_t count_nl(const char *p, size_t n)
+{
+    size_t k = 0;
+    const char *end = p + n;
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+        k++;
+        p++;
+    }
+    return k;
+}
+
+/* Scans one job's file in chunks that overlap by the longest match plus line
+ * context, so every match lies whole inside the chunk that reports it. */
+static void run_job(worker *w, job *j)
+{
+    pool *p = w->p;
+    const char *label = j->is_stdin ? "-" : j->path;
+    int fd = j->is_stdin ? 0 : open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        job_event(p, j, WARD_EV_ERROR, "cannot open", strerror(errno));
+        return;
+    }
+    struct stat sb;
+    uint64_t max = p->o->max_file_size ? p->o->max_file_size : DEFAULT_MAX_FILE;
+    if (!j->is_stdin && fstat(fd, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode)) {
+            job_event(p, j, WARD_EV_ERROR, "cannot read", strerror(EISDIR));
+            close(fd);
+            return;
+        }
+        if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > max) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "larger than the %llu-byte limit (--max-file-size)",
+                     (unsigned long long)max);
+            job_event(p, j, WARD_EV_SKIPPED, "skipped", msg);
+            close(fd);
+            return;
+        }
+    }
+    const size_t keep = WARD_MAX_WINDOW + WARD_LINE_CONTEXT;
+    size_t have = 0, emit_from = 0;
+    uint64_t base_off = 0, base_line = 1;
+    int first = 1;
+    for (;;) {
+        ssize_t r = read_full(fd, w->buf + have, w->cap - have);
+        if (r < 0) {
+            job_event(p, j, WARD_EV_ERROR, "cannot read", strerror(errno));
+            break;
+        }
+        have += (size_t)r;
+        int eof = have < w->cap;
+        if (first) {
+            first = 0;
+            size_t sniff = have < BINARY_SNIFF ? have : BINARY_SNIFF;
+            if (!p->o->scan_binary && memchr(w->buf, '\0', sniff)) {
+                job_event(p, j, WARD_EV_SKIPPED, "skipped", "binary file (--binary scans it)");
+                break;
+            }
+        }
+        ward_chunk c = {w->buf, have, base_off, base_line, emit_from, eof ? have : have - keep,
+                        label};
+        ward_status st = ward_scan_chunk(w->s, &c, on_finding, w);
+        __atomic_add_fetch(&p->bytes, (uint64_t)(c.emit_to - c.emit_from), __ATOMIC_RELAXED);
+        if (st == WARD_ESCAN) {
+            job_event(p, j, WARD_EV_ERROR, "cannot scan", "the matcher failed");
+            break;
+        }
+        if (st != WARD_OK || eof)
+            break;
+        /* j->seq bound: a stream longer than this is still scanned, in
+         * chunks; nothing stops it but the end of input. */
+        if (!j->is_stdin && base_off + have > max + keep) {
+            job_event(p, j, WARD_EV_SKIPPED, "skipped", "grew past the size limit while read");
+            break;
+        }
+        size_t adv = c.emit_to - WARD_LINE_CONTEXT;
+        base_line += count_nl(w->buf, adv);
+        base_off += adv;
+        memmove(w->buf, w->buf + adv, have - adv);
+        have -= adv;
+        emit_from = WARD_LINE_CONTEXT;
+    }
+    if (!j->is_stdin)
+        close(fd);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    pool *p = w->p;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->pend_head && !p->closed && !p->aborted)
+            pthread_cond_wait(&p->work, &p->mu);
+        job *j = p->aborted ? NULL : p->pend_head;
+        if (j) {
+            p->pend_head = j->next;
+            if (!p->pend_head)
+                p->pend_tail = NULL;
+        }
+        pthread_mutex_unlock(&p->mu);
+        if (!j)
+            return NULL;
+        w->cur = j;
+        run_job(w, j);
+        pthread_mutex_lock(&p->mu);
+        j->done = 1;
+        p->files++;
+        drain_locked(p);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+/* Queues a job, waiting while WINDOW jobs are in flight.  A job made with
+ * an error is complete already: it only carries that error, in order. */
+static int submit(pool *p, const char *path, int is_stdin, const char *err_what,
+                  const char *err_msg, ward_event_kind kind)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j || !(j->path = strdup(path))) {
+        free(j);
+        pthread_mutex_lock(&p->mu);
+        p->fatal = WARD_ENOMEM;
+        p->aborted = 1;
+        pthread_cond_broadcast(&p->work);
+        pthread_mutex_unlock(&p->mu);
+        return -1;
+    }
+    j->is_stdin = is_stdin;
+    pthread_mutex_lock(&p->mu);
+    while (p->next_seq - p->deliver_seq >= WINDOW && !p->aborted)
+        pthread_cond_wait(&p->space, &p->mu);
+    if (p->aborted) {
+        pthread_mutex_unlock(&p->mu);
+        free_job(j);
+        return -1;
+    }
+    j->seq = p->next_seq++;
+    p->ring[j->seq % WINDOW] = j;
+    if (err_what) {
+        pthread_mutex_unlock(&p->mu);
+        job_event(p, j, kind, err_what, err_msg);
+        pthread_mutex_lock(&p->mu);
+        j->done = 1;
+        drain_locked(p);
+    } else {
+        if (p->pend_tail)
+            p->pend_tail->next = j;
+        else
+            p->pend_head = j;
+        p->pend_tail = j;
+        pthread_cond_signal(&p->work);
+    }
+    progress_locked(p, 0);
+    pthread_mutex_unlock(&p->mu);
+    return 0;
+}
+
+/* ---- the walk ---- */
+
+typedef struct frame {
+    char *path;           /* as it will be reported */
+    char **names;
+    unsigned char *types;
+    size_t n, i;
+    dev_t dev;
+    ino_t ino;
+} frame;
+
+typedef struct walker {
+    pool *p;
+    git_repository *repo;
+    char *workdir;        /* realpath of repo's work tree, with trailing slash */
+    size_t workdir_len;
+    char *root_rel;       /* the walk root relative to workdir, "" or "dir/" */
+    frame stack[MAX_DEPTH];
+    int depth;
+} walker;
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name);
+    int bare = dl == 1 && dir[0] == '.'; /* "./x" reads better as "x" */
+    char *r = malloc(dl + nl + 2);
+    if (!r)
+        return NULL;
+    if (bare) {
+        memcpy(r, name, nl + 1);
+    } else {
+        memcpy(r, dir, dl);
+        size_t k = dl;
+        if (k == 0 || r[k - 1] != '/')
+            r[k++] = '/';
+        memcpy(r + k, name, nl + 1);
+    }
+    return r;
+}
+
+static int read_dir(frame *f, const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        if (f->n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **nn = realloc(f->names, cap * sizeof *nn);
+            if (!nn)
+                break;
+            f->names = nn;
+        }
+        if (!(f->names[f->n] = strdup(de->d_name)))
+            break;
+        f->n++;
+    }
+    closedir(d);
+    qsort(f->names, f->n, sizeof *f->names, name_cmp);
+    /* d_type is lost by sorting names alone; it is asked again per entry
+     * with fstatat only when needed, which costs one syscall per entry. */
+    return 0;
+}
+
+static void free_frame(frame *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->names[i]);
+    free(f->names);
+    free(f->path);
+    memset(f, 0, sizeof *f);
+}
+
+static int is_ignored(walker *w, const char *path, int is_dir)
+{
+    if (!w->repo)
+        return 0;
+    /* libgit2 wants the path relative to the work tree; a trailing slash
+     * lets directory-only patterns ("build/") apply. */
+    char rel[PATH_MAX + 2];
+    const char *base = path;
+    if (base[0] == '.' && base[1] == '/')
+        base += 2;
+    int n = snprintf(rel, sizeof rel, "%s%s%s", w->root_rel, base, is_dir ? "/" : "");
+    if (n < 0 || n >= (int)sizeof rel)
+        return 0;
+    int ignored = 0;
+    if (git_ignore_path_is_ignored(&ignored, w->repo, rel) < 0)
+        return 0;
+    return ignored;
+}
+
+static void open_repo(walker *w, const char *dir)
+{
+    char real[PATH_MAX];
+    if (w->p->o->no_ignore || !realpath(dir, real))
+        return;
+    if (git_repository_open_ext(&w->repo, real, 0, NULL) < 0) {
+        w->repo = NULL;
+        return;
+    }
+    const char *wd = git_repository_workdir(w->repo);
+    char wreal[PATH_MAX];
+    if (!wd || !realpath(wd, wreal)) {
+        git_repository_free(w->repo);
+        w->repo = NULL;
+        return;
+    }
+    size_t wl = strlen(wreal), rl = strlen(real);
+    if (strncmp(real, wreal, wl) || (rl > wl && real[wl] != '/')) {
+        git_repository_free(w->repo);
+        w->repo = NULL;
+        return;
+    }
+    const char *rest = real + wl;
+    while (*rest == '/')
+        rest++;
+    w->root_rel = malloc(strlen(rest) + 2);
+    if (!w->root_rel) {
+        git_repository_free(w->repo);
+        w->repo = NULL;
+        return;
+    }
+    snprintf(w->root_rel, strlen(rest) + 2, "%s%s", rest, *rest ? "/" : "");
+}
+
+static int walk_dir(walker *w, const char *root, const struct stat *rootsb)
+{
+    pool *p = w->p;
+    int follow = p->o->follow_symlinks;
+    open_repo(w, root);
+    w->depth = 0;
+    frame *f = &w->stack[0];
+    memset(f, 0, sizeof *f);
+    f->path = strdup(root);
+    f->dev = rootsb->st_dev;
+    f->ino = rootsb->st_ino;
+    if (!f->path || read_dir(f, root) < 0) {
+        submit(p, root, 0, "cannot open", strerror(errno), WARD_EV_ERROR);
+        free_frame(f);
+        return 0;
+    }
+    while (w->depth >= 0 && !p->aborted) {
+        f = &w->stack[w->depth];
+        if (f->i == f->n) {
+            free_frame(f);
+            w->depth--;
+            continue;
+        }
+        const char *name = f->names[f->i++];
+        char *path = join(f->path, name);
+        if (!path)
+            return -1;
+        struct stat sb;
+        int rc = follow ? stat(path, &sb) : lstat(path, &sb);
+        if (rc < 0 && follow && lstat(path, &sb) == 0) {
+            /* a dangling link */
+            free(path);
+            continue;
+        }
+        if (rc < 0) {
+            submit(p, path, 0, "cannot open", strerror(errno), WARD_EV_ERROR);
+            free(path);
+            continue;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            if (!strcmp(name, ".git") || is_ignored(w, path, 1)) {
+                free(path);
+                continue;
+            }
+            int loop = 0;
+            for (int k = 0; k <= w->depth; k++)
+                loop |= w->stack[k].dev == sb.st_dev && w->stack[k].ino == sb.st_ino;
+            if (loop || w->depth + 1 >= MAX_DEPTH) {
+                submit(p, path, 0, "skipped",
+                       loop ? "symbolic link loop" : "folders nest too deeply", WARD_EV_SKIPPED);
+                free(path);
+                continue;
+            }
+            frame *nf = &w->stack[w->depth + 1];
+            memset(nf, 0, sizeof *nf);
+            nf->path = path;
+            nf->dev = sb.st_dev;
+            nf->ino = sb.st_ino;
+            if (read_dir(nf, path) < 0) {
+                submit(p, path, 0, "cannot open", strerror(errno), WARD_EV_ERROR);
+                free_frame(nf);
+                continue;
+            }
+            w->depth++;
+            continue;
+        }
+        if (S_ISREG(sb.st_mode) && !is_ignored(w, path, 0))
+            submit(p, path, 0, NULL, NULL, 0);
+        /* symlinks (unless followed), sockets, fifos and devices met in a
+         * walk are not files anyone wrote secrets into */
+        free(path);
+    }
+    while (w->depth >= 0)
+        free_frame(&w->stack[w->depth--]);
+    return 0;
+}
+
+static void walk_path(pool *p, const char *path)
+{
+    if (!strcmp(path, "-")) {
+        submit(p, "-", 1, NULL, NULL, 0);
+        return;
+    }
+    struct stat sb;
+    /* A path named on the command line is always followed and scanned, even
+     * if ignored: the user asked for it by name. */
+    if (stat(path, &sb) < 0) {
+        submit(p, path, 0, "cannot open", strerror(errno), WARD_EV_ERROR);
+        return;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        submit(p, path, 0, NULL, NULL, 0);
+        return;
+    }
+    walker *w = calloc(1, sizeof *w);
+    if (!w) {
+        p->fatal = WARD_ENOMEM;
+        return;
+    }
+    w->p = p;
+    w->root_rel = NULL;
+    walk_dir(w, path, &sb);
+    if (w->repo)
+        git_repository_free(w->repo);
+    free(w->root_rel);
+    free(w);
+}
+
+static unsigned online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+ward_status ward_scan_paths(const ward_engine *e, const char *const *paths, size_t n_paths,
+                            const ward_walk_options *opts, const ward_callbacks *cb)
+{
+    static const ward_walk_options defaults;
+    static const char *const dot[] = {"."};
+    if (!e || !cb || !cb->on_finding || (n_paths && !paths))
+        return WARD_EINVAL;
+    if (!opts)
+        opts = &defaults;
+    if (!n_paths) {
+        paths = dot;
+        n_paths = 1;
+    }
+    pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return WARD_ENOMEM;
+    p->e = e;
+    p->o = opts;
+    p->cb = cb;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->space, NULL);
+    pthread_cond_init(&p->head, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &p->last_progress);
+    git_libgit2_init();
+
+    unsigned nt = opts->threads ? opts->threads : online_cpus();
+    if (nt > 256)
+        nt = 256;
+    worker *ws = calloc(nt, sizeof *ws);
+    unsigned started = 0;
+    ward_status st = ws ? WARD_OK : WARD_ENOMEM;
+    for (unsigned i = 0; st == WARD_OK && i < nt; i++) {
+        ws[i].p = p;
+        ws[i].cap = WARD_CHUNK + WARD_MAX_WINDOW + WARD_LINE_CONTEXT;
+        ws[i].buf = malloc(ws[i].cap);
+        if (!ws[i].buf || ward_scanner_new(e, &ws[i].s) != WARD_OK ||
+            pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) != 0) {
+            st = WARD_ENOMEM;
+            break;
+        }
+        started++;
+    }
+    for (size_t i = 0; st == WARD_OK && i < n_paths && !p->aborted; i++)
+        walk_path(p, paths[i]);
+
+    pthread_mutex_lock(&p->mu);
+    p->closed = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(ws[i].tid, NULL);
+    for (unsigned i = 0; ws && i < nt; i++) {
+        ward_scanner_free(ws[i].s);
+        free(ws[i].buf);
+    }
+    free(ws);
+    /* Jobs left after an abort were never delivered. */
+    for (unsigned i = 0; i < WINDOW; i++)
+        free_job(p->ring[i]);
+    pthread_mutex_lock(&p->mu);
+    if (!p->aborted)
+        progress_locked(p, 1);
+    pthread_mutex_unlock(&p->mu);
+    if (st == WARD_OK)
+        st = p->fatal ? p->fatal : p->aborted ? WARD_EABORT : p->errors ? WARD_EPARTIAL : WARD_OK;
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->space);
+    pthread_cond_destroy(&p->head);
+    free(p);
+    git_libgit2_shutdown();
+    return st;
+}
