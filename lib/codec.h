@@ -15,10 +15,13 @@ uint32_t ward_crc32(const void *data, size_t len);
  * a bad character or overflow of 64 bits. */
 int ward_base62_encode(uint64_t value, char *out, size_t width);
 int ward_base62_decode(const char *s, size_t len, uint64_t *out);
+/* Both return 0 on success; encode does not NUL-terminate, and decode
+ * rejects an empty string. */
 
 /* Base64: standard or URL-safe alphabet, padding optional, no whitespace.
  * Returns the decoded length, or -1 on invalid input or when out (cap bytes)
- * is too small. */
+ * is too small.  Strict: only the chosen alphabet, padding (if any) must
+ * complete the last quantum, and unused trailing bits must be zero. */
 long ward_base64_decode(const char *s, size_t len, int url, unsigned char *out, size_t cap);
 /* Like ward_base64_decode but skips ASCII whitespace (PEM bodies). */
 long ward_base64_decode_ws(const char *s, size_t len, unsigned char *out, size_t cap);
@@ -37,5 +40,9 @@ double ward_entropy(const char *s, size_t len);
 /* 1 when s is a syntactically valid JSON text (RFC 8259) whose top level is
  * an object; bounded nesting (64); never allocates. */
 int ward_json_is_object(const char *s, size_t len);
+/* 1 when ward_json_is_object(s, len) holds and the top-level object has a
+ * member named key (NUL-terminated UTF-8), compared after unescaping, so
+ * "\u0061lg" matches "alg".  Nested members are not searched. */
+int ward_json_has_key(const char *s, size_t len, const char *key);
 
 #endif
