@@ -10,6 +10,17 @@
  * Errors are reported, never crashed on: duplicate keys, redefined tables,
  * bad escapes, invalid UTF-8, control characters, nesting deeper than
  * TOML_MAX_DEPTH.  Tables keep their keys in insertion order.
+ *
+ * Details: the depth cap counts every table and array on the path from the
+ * root, including those made by [a.b.c] headers and dotted keys, so a
+ * recursive walk of the tree is safe; a document may hold at most 1,000,000
+ * values.  Date-times are validated and kept as their source text.  CRLF
+ * inside multi-line strings becomes LF.  Floats too large for a double
+ * become +-inf.  A key containing U+0000 (only possible through an escape)
+ * reads truncated from toml_key_at and cannot be found with toml_get.  The
+ * accessors accept NULL, which acts like an empty table (toml_type_of says
+ * TOML_TABLE, toml_len is 0, lookups fail).  Each parse is independent; the
+ * tree is read-only and may be shared between threads.
  */
 #ifndef WARD_TOML_H
 #define WARD_TOML_H
