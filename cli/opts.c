@@ -203,6 +203,8 @@ void cli_print_man(FILE *out)
             roff(out, o->help);
             fputc('\n', out);
         }
+        if (c->opts[0].key)
+            fprintf(out, ".TP\n.B \\-h, \\-\\-help\nshow this help\n");
     }
     fprintf(out, ".SH EXIT STATUS\n0 nothing found, 1 findings, 2 error (an error beats "
                  "findings).\n");

@@ -132,7 +132,7 @@ static void secret_text(const reporter *r, const ward_finding *f, char *buf, siz
 static void text_finding(reporter *r, const ward_finding *f)
 {
     FILE *o = r->out;
-    char red[64];
+    char red[128];
     const char *s;
     size_t sl;
     secret_text(r, f, red, sizeof red, &s, &sl);
@@ -155,7 +155,7 @@ static void text_finding(reporter *r, const ward_finding *f)
 static void json_finding(reporter *r, const ward_finding *f)
 {
     FILE *o = r->out;
-    char red[64];
+    char red[128];
     const char *s;
     size_t sl;
     secret_text(r, f, red, sizeof red, &s, &sl);
@@ -201,7 +201,7 @@ static const char *sarif_level(ward_confidence c)
 static void sarif_finding(reporter *r, const ward_finding *f)
 {
     FILE *o = r->sarif;
-    char red[64];
+    char red[128];
     const char *s;
     size_t sl;
     secret_text(r, f, red, sizeof red, &s, &sl);

@@ -49,6 +49,7 @@ struct ward_scanner {
     const ward_engine *e;
     hs_scratch_t *scratch;
     pcre2_match_data *md;
+    pcre2_match_data *md_aux; /* for allowlists and paths, so md survives */
     pcre2_match_context *mctx;
     window *win;
     size_t n_win, cap_win;
@@ -73,8 +74,9 @@ ward_status ward_scanner_new(const ward_engine *e, ward_scanner **out)
     s->cur_win = calloc(nr, sizeof *s->cur_win);
     s->path_ok = calloc(nr, 1);
     s->md = pcre2_match_data_create(e->max_groups + 1, NULL);
+    s->md_aux = pcre2_match_data_create(1, NULL);
     s->mctx = pcre2_match_context_create(NULL);
-    if (!s->cur_win || !s->path_ok || !s->md || !s->mctx ||
+    if (!s->cur_win || !s->path_ok || !s->md || !s->md_aux || !s->mctx ||
         (e->db && hs_alloc_scratch(e->db, &s->scratch) != HS_SUCCESS)) {
         ward_scanner_free(s);
         return WARD_ENOMEM;
@@ -91,6 +93,7 @@ void ward_scanner_free(ward_scanner *s)
     if (s->scratch)
         hs_free_scratch(s->scratch);
     pcre2_match_data_free(s->md);
+    pcre2_match_data_free(s->md_aux);
     pcre2_match_context_free(s->mctx);
     free(s->win);
     free(s->cur_win);
@@ -246,7 +249,7 @@ static int rule_path_ok(ward_scanner *s, size_t ri)
         return 1;
     if (!s->path_ok[ri]) {
         const pcre2_code *p = r->path_re;
-        s->path_ok[ri] = path_allowed(&p, 1, s->chunk->path, s->md) ? 1 : -1;
+        s->path_ok[ri] = path_allowed(&p, 1, s->chunk->path, s->md_aux) ? 1 : -1;
     }
     return s->path_ok[ri] > 0;
 }
@@ -300,8 +303,8 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
     if (ward_line_has_allow(buf + ls, le - ls))
         return;
     cand cd = {secret, buf + ms, buf + ls, c->path, r->id, sl, me - ms, le - ls};
-    if (allowlisted(r->allowlists, r->n_allowlists, &cd, 0, s->md) ||
-        allowlisted(s->e->allowlists, s->e->n_allowlists, &cd, 1, s->md))
+    if (allowlisted(r->allowlists, r->n_allowlists, &cd, 0, s->md_aux) ||
+        allowlisted(s->e->allowlists, s->e->n_allowlists, &cd, 1, s->md_aux))
         return;
     ward_confidence conf = r->confidence;
     const char *reason = default_reason(conf);
@@ -344,8 +347,9 @@ static void confirm(ward_scanner *s, size_t ri, size_t ws, size_t we)
             pos = ov[0] + 1;
             continue;
         }
-        consider(s, ri, ov[0], ov[1], ov, rc, ws, we);
-        pos = ov[1];
+        size_t end = ov[1];
+        consider(s, ri, ov[0], end, ov, rc, ws, we);
+        pos = end;
     }
 }
 
@@ -478,7 +482,8 @@ ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_f
     for (size_t i = 0; i < e->n_pcre_only; i++)
         if (rule_path_ok(s, e->pcre_only[i]))
             confirm(s, e->pcre_only[i], 0, c->len);
-    qsort(s->raw, s->n_raw, sizeof(raw), raw_cmp);
+    if (s->n_raw > 1)
+        qsort(s->raw, s->n_raw, sizeof(raw), raw_cmp);
     resolve_overlaps(s);
     ward_status st = emit(s, fn, user);
     /* Path-only rules (a file that is itself a secret, such as a keystore)
@@ -529,8 +534,14 @@ char *ward_redact(const char *secret, size_t len, char *out, size_t outlen)
     if (!outlen)
         return out;
     /* Show a little of a long secret, so a user can tell which one it is,
-     * and nothing of a short one. */
+     * and nothing of a short one.  A PEM block's BEGIN line is no secret and
+     * says far more than its first four dashes. */
     size_t show = len >= 16 ? 4 : len >= 8 ? 2 : 0;
+    if (len > 11 && !memcmp(secret, "-----BEGIN ", 11)) {
+        const char *end = memmem(secret + 11, len - 11 < 64 ? len - 11 : 64, "-----", 5);
+        if (end)
+            show = (size_t)(end - secret) + 5;
+    }
     size_t k = 0;
     for (size_t i = 0; i < show && k + 1 < outlen; i++) {
         unsigned char ch = (unsigned char)secret[i];

@@ -431,7 +431,6 @@ static int submit(pool *p, const char *path, int is_stdin, const char *err_what,
 typedef struct frame {
     char *path;           /* as it will be reported */
     char **names;
-    unsigned char *types;
     size_t n, i;
     dev_t dev;
     ino_t ino;
@@ -493,9 +492,8 @@ static int read_dir(frame *f, const char *path)
         f->n++;
     }
     closedir(d);
-    qsort(f->names, f->n, sizeof *f->names, name_cmp);
-    /* d_type is lost by sorting names alone; it is asked again per entry
-     * with fstatat only when needed, which costs one syscall per entry. */
+    if (f->n > 1)
+        qsort(f->names, f->n, sizeof *f->names, name_cmp);
     return 0;
 }
 
@@ -559,6 +557,14 @@ static void open_repo(walker *w, const char *dir)
         return;
     }
     snprintf(w->root_rel, strlen(rest) + 2, "%s%s", rest, *rest ? "/" : "");
+    /* A folder named on the command line is scanned even if ignored, like
+     * a file named there; libgit2 would say all its contents are ignored
+     * too, so its ignore rules are not consulted at all. */
+    int ignored = 0;
+    if (*rest && git_ignore_path_is_ignored(&ignored, w->repo, w->root_rel) == 0 && ignored) {
+        git_repository_free(w->repo);
+        w->repo = NULL;
+    }
 }
 
 static int walk_dir(walker *w, const char *root, const struct stat *rootsb)
