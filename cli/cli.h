@@ -89,6 +89,9 @@ int reporter_finish(reporter *r);
 
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_redact(int argc, char **argv);
+int cmd_mask(int argc, char **argv);
+extern const cli_opt redact_opts[];
 extern const cli_opt scan_opts[];
 extern const cli_opt rules_opts[];
 

@@ -31,6 +31,21 @@ const cli_cmd cli_commands[] = {
      "Lists every loaded rule with its confidence and description, or explains the named "
      "rules: regex, keywords, entropy threshold, validator and example templates.",
      rules_opts, cmd_rules},
+    {"redact", "[OPTIONS] [FILE...]", "copy input to output with every secret masked",
+     "Copies each FILE (standard input when none is given, or -) to standard output with "
+     "every detected secret masked; every other byte passes through unchanged, for text and "
+     "binary input alike.  It streams with bounded memory, finds a secret split across any "
+     "read boundary, and flushes promptly: complete lines at once, and on a pause all but a "
+     "trailing run that could still be the start of a secret.  ANSI colour and cursor "
+     "sequences are looked through and kept.  Exit status: 0, or 2 on an error.",
+     redact_opts, cmd_redact},
+    {"mask", "[OPTIONS] -- CMD [ARGS...]", "run a command with secrets masked on screen",
+     "Runs CMD in a pseudo-terminal and masks secrets in everything it prints before it "
+     "reaches the screen; keyboard input passes through.  Window-size changes and "
+     "termination signals are forwarded, the terminal is restored on exit, and the exit "
+     "status is CMD's (128+N when a signal N ended it).  Works for interactive shells: "
+     "ward mask -- bash.",
+     redact_opts, cmd_mask},
     {"version", "", "print the version", "Prints ward's version and its matcher's.", no_opts,
      cmd_version},
     {"help", "[COMMAND]", "show help for ward or a command",

@@ -214,6 +214,51 @@ ward_status ward_scan_paths(const ward_engine *e, const char *const *paths,
                             const ward_callbacks *cb);
 
 /* ---------------------------------------------------------------------
+ * Redacting a stream: bytes in, the same bytes out with every secret
+ * masked.  Used by `ward redact` and `ward mask`.  Memory is bounded: at
+ * most WARD_REDACT_HOLD bytes are ever held back.
+ * ------------------------------------------------------------------- */
+
+#define WARD_REDACT_HOLD (1u << 20)
+
+typedef enum ward_mask_style {
+    WARD_MASK_DOTS = 0,   /* each character of the secret becomes U+25CF */
+    WARD_MASK_PREFIX = 1, /* the first 4 characters stay, the rest become U+25CF */
+    WARD_MASK_FIXED = 2   /* the secret becomes "[REDACTED:rule-id]" */
+} ward_mask_style;
+
+/* Receives output; return 0 to go on, non-zero to stop (the call that
+ * wrote then returns WARD_EABORT). */
+typedef int (*ward_write_fn)(const char *buf, size_t len, void *user);
+
+typedef enum ward_flush_level {
+    WARD_FLUSH_SHORT = 0, /* a short pause: release all but a trailing run of
+                           * token characters (it could still be the start of
+                           * a secret) and an unfinished private-key block */
+    WARD_FLUSH_LONG = 1,  /* a long pause: release everything held */
+    WARD_FLUSH_END = 2    /* end of input */
+} ward_flush_level;
+
+typedef struct ward_redactor ward_redactor;
+
+ward_status ward_redactor_new(const ward_engine *e, ward_mask_style style,
+                              ward_redactor **out);
+void ward_redactor_free(ward_redactor *r);
+
+/* Takes len bytes.  Complete lines are scanned and written through out at
+ * once; a partial last line is held until its newline arrives or a flush.
+ * ANSI escape sequences are looked through (a secret with colour codes
+ * inside it is still found) and passed on unchanged.  With no secret in the
+ * input, the output is byte-identical to it. */
+ward_status ward_redactor_write(ward_redactor *r, const char *buf, size_t len,
+                                ward_write_fn out, void *user);
+ward_status ward_redactor_flush(ward_redactor *r, ward_flush_level level,
+                                ward_write_fn out, void *user);
+/* Bytes held back now, and secrets masked so far. */
+size_t ward_redactor_pending(const ward_redactor *r);
+uint64_t ward_redactor_masked(const ward_redactor *r);
+
+/* ---------------------------------------------------------------------
  * Advanced: example templates, used by tests and benchmarks to make fake
  * tokens at run time (so no realistic token is ever stored).
  *

@@ -6,3 +6,9 @@ for cmd in scan rules; do
   done
 done
 echo checked
+for cmd in redact mask; do
+  for opt in $(ward $cmd --help | grep -o -- '--[a-z-]*' | sort -u); do
+    ward --man | sed 's/\\-/-/g' | grep -q -- "$opt" || echo "missing from man: $cmd $opt"
+  done
+done
+echo checked redact and mask

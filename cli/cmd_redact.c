@@ -1,0 +1,380 @@
+/* cmd_redact.c - `ward redact` and `ward mask`: secrets never reach the
+ * screen or the log.
+ *
+ * redact copies files or standard input to standard output through a
+ * ward_redactor.  Input that pauses is flushed on timers: after SHORT_MS all
+ * but a trailing run that could still become a secret, after LONG_MS all of
+ * it, so `tail -f app.log | ward redact` shows lines as they come.
+ *
+ * mask runs a command in a pseudo-terminal and puts its output through the
+ * same redactor before it reaches the screen.  Keyboard input passes through
+ * untouched; the terminal is put in raw mode (the command's own pty does the
+ * line editing) and restored on every way out, window-size changes are
+ * forwarded, termination signals are passed to the command, and ward exits
+ * with the command's status.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define SHORT_MS 3
+#define LONG_MS 30
+
+enum { O_STYLE = 256, O_CONFIG = 'c', O_NOCONFIG = 257 };
+
+const cli_opt redact_opts[] = {
+    {O_STYLE, 0, "style", "STYLE", "how a secret is masked: dots (default: each character "
+                                   "becomes \u25cf, so the length shows), prefix (the first 4 "
+                                   "characters stay) or fixed ([REDACTED:rule-id])"},
+    {O_CONFIG, 'c', "config", "FILE", "rules and allowlists in the gitleaks TOML schema"},
+    {0, 0, NULL, NULL, NULL},
+};
+
+/* Output: straight to the fd, in full; on a terminal at once, otherwise
+ * through a buffer flushed whenever input pauses. */
+typedef struct out {
+    int fd;
+    int tty;
+    char buf[1 << 16];
+    size_t len;
+    int broken;
+} out_t;
+
+static int write_all(int fd, const char *b, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        b += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int out_flush(out_t *o)
+{
+    if (o->len && !o->broken && write_all(o->fd, o->buf, o->len))
+        o->broken = 1;
+    o->len = 0;
+    return o->broken ? -1 : 0;
+}
+
+static int on_write(const char *b, size_t n, void *user)
+{
+    out_t *o = user;
+    if (o->broken)
+        return 1;
+    if (o->tty || n > sizeof o->buf) {
+        if (out_flush(o) || write_all(o->fd, b, n))
+            o->broken = 1;
+        return o->broken;
+    }
+    if (o->len + n > sizeof o->buf && out_flush(o))
+        return 1;
+    memcpy(o->buf + o->len, b, n);
+    o->len += n;
+    return 0;
+}
+
+static int parse_style(const char *s, ward_mask_style *st)
+{
+    if (!strcmp(s, "dots"))
+        *st = WARD_MASK_DOTS;
+    else if (!strcmp(s, "prefix"))
+        *st = WARD_MASK_PREFIX;
+    else if (!strcmp(s, "fixed"))
+        *st = WARD_MASK_FIXED;
+    else {
+        cli_error("unknown style '%s' (dots, prefix or fixed)", s);
+        return -1;
+    }
+    return 0;
+}
+
+static const cli_cmd *self_of(const cli_opt *opts, const char *name)
+{
+    for (size_t i = 0; i < cli_n_commands; i++)
+        if (cli_commands[i].opts == opts && !strcmp(cli_commands[i].name, name))
+            return &cli_commands[i];
+    return NULL;
+}
+
+/* Parses the shared options; returns the index of the first operand in
+ * argv, or -1 on error (already reported), or -2 after --help. */
+static int parse_common(const char *name, int argc, char **argv, ward_mask_style *style,
+                        ward_engine **e, cli_parse *ps, int stop_at_operand)
+{
+    const cli_cmd *self = self_of(redact_opts, name);
+    ward_engine_options eo = {0};
+    int opt;
+    cli_parse_init(ps, self, argc, argv);
+    while (1) {
+        /* mask: everything from the first operand on is the command */
+        if (stop_at_operand && ps->i < argc && !ps->pending_short &&
+            (argv[ps->i][0] != '-' || !strcmp(argv[ps->i], "--"))) {
+            if (!strcmp(argv[ps->i], "--"))
+                ps->i++;
+            break;
+        }
+        if ((opt = cli_next(ps)) == -1)
+            break;
+        switch (opt) {
+        case 'h': cli_print_help(stdout, self); return -2;
+        case O_STYLE:
+            if (parse_style(ps->optarg, style))
+                return -1;
+            break;
+        case O_CONFIG: eo.config_path = ps->optarg; break;
+        default: return -1;
+        }
+    }
+    char err[512];
+    ward_status st = ward_engine_new(&eo, e, err, sizeof err);
+    if (st) {
+        cli_error("%s", *err ? err : ward_strerror(st));
+        return -1;
+    }
+    return ps->i;
+}
+
+/* Copies fd through the redactor, flushing on pauses.  Returns 0, or -1 on a
+ * read error (reported), or 1 when the output went away. */
+static int pump(ward_redactor *r, int fd, const char *label, out_t *o)
+{
+    static char in[1 << 18];
+    int level = -1; /* the next flush due on a pause */
+    for (;;) {
+        int timeout = -1;
+        if (ward_redactor_pending(r) || o->len)
+            timeout = level < WARD_FLUSH_SHORT ? SHORT_MS : LONG_MS;
+        struct pollfd p = {fd, POLLIN, 0};
+        int pr = poll(&p, 1, timeout);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr == 0) {
+            ward_flush_level lv = level < WARD_FLUSH_SHORT ? WARD_FLUSH_SHORT : WARD_FLUSH_LONG;
+            if (ward_redactor_flush(r, lv, on_write, o) == WARD_EABORT || out_flush(o))
+                return 1;
+            level = lv;
+            continue;
+        }
+        ssize_t n = read(fd, in, sizeof in);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n < 0 && errno == EIO && !strcmp(label, "pty"))
+            return 0; /* the command's side of the terminal closed */
+        if (n < 0) {
+            cli_error("cannot read '%s': %s", label, strerror(errno));
+            return -1;
+        }
+        if (n == 0)
+            return 0;
+        level = -1;
+        if (ward_redactor_write(r, in, (size_t)n, on_write, o) == WARD_EABORT)
+            return 1;
+        if (o->tty && out_flush(o))
+            return 1;
+    }
+}
+
+int cmd_redact(int argc, char **argv)
+{
+    ward_mask_style style = WARD_MASK_DOTS;
+    ward_engine *e = NULL;
+    cli_parse ps;
+    int first = parse_common("redact", argc, argv, &style, &e, &ps, 0);
+    if (first == -2)
+        return EXIT_CLEAN;
+    if (first < 0)
+        return EXIT_ERROR;
+    ward_redactor *r;
+    if (ward_redactor_new(e, style, &r)) {
+        cli_error("out of memory");
+        ward_engine_free(e);
+        return EXIT_ERROR;
+    }
+    static out_t o;
+    o.fd = 1;
+    o.tty = isatty(1);
+    int rc = EXIT_CLEAN, n = ps.n_operands;
+    for (int i = 0; i <= (n ? n - 1 : 0) && !o.broken; i++) {
+        const char *path = n ? ps.operands[i] : "-";
+        int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+        if (fd < 0) {
+            cli_error("cannot open '%s': %s", path, strerror(errno));
+            rc = EXIT_ERROR;
+            continue;
+        }
+        int pr = pump(r, fd, path, &o);
+        if (pr < 0)
+            rc = EXIT_ERROR;
+        if (fd)
+            close(fd);
+        if (pr > 0)
+            break;
+    }
+    if (!o.broken) {
+        ward_redactor_flush(r, WARD_FLUSH_END, on_write, &o);
+        out_flush(&o);
+    }
+    ward_redactor_free(r);
+    ward_engine_free(e);
+    return rc; /* a broken pipe is quiet and does not change the status */
+}
+
+/* ---- ward mask ---- */
+
+static struct termios saved_tio;
+static int tio_saved;
+static volatile sig_atomic_t got_winch, got_signal;
+
+static void restore_tty(void)
+{
+    if (tio_saved)
+        tcsetattr(0, TCSADRAIN, &saved_tio);
+    tio_saved = 0;
+}
+
+static void on_winch(int sig)
+{
+    (void)sig;
+    got_winch = 1;
+}
+
+static void on_term(int sig)
+{
+    got_signal = sig;
+}
+
+int cmd_mask(int argc, char **argv)
+{
+    ward_mask_style style = WARD_MASK_DOTS;
+    ward_engine *e = NULL;
+    cli_parse ps;
+    int first = parse_common("mask", argc, argv, &style, &e, &ps, 1);
+    if (first == -2)
+        return EXIT_CLEAN;
+    if (first < 0)
+        return EXIT_ERROR;
+    if (first >= argc) {
+        cli_error("mask needs a command: ward mask [OPTIONS] -- CMD [ARGS...]");
+        ward_engine_free(e);
+        return EXIT_ERROR;
+    }
+    ward_redactor *r;
+    if (ward_redactor_new(e, style, &r)) {
+        cli_error("out of memory");
+        ward_engine_free(e);
+        return EXIT_ERROR;
+    }
+    struct winsize ws, *wsp = NULL;
+    int in_tty = isatty(0);
+    if (in_tty && ioctl(0, TIOCGWINSZ, &ws) == 0)
+        wsp = &ws;
+    struct termios tio, *tiop = NULL;
+    if (in_tty && tcgetattr(0, &tio) == 0) {
+        saved_tio = tio;
+        tiop = &tio;
+    }
+    int master;
+    pid_t pid = forkpty(&master, NULL, tiop, wsp);
+    if (pid < 0) {
+        cli_error("cannot start '%s': %s", argv[first], strerror(errno));
+        ward_redactor_free(r);
+        ward_engine_free(e);
+        return EXIT_ERROR;
+    }
+    if (pid == 0) {
+        execvp(argv[first], argv + first);
+        fprintf(stderr, "ward: cannot run '%s': %s\n", argv[first], strerror(errno));
+        _exit(127);
+    }
+    if (tiop) {
+        struct termios raw = saved_tio;
+        cfmakeraw(&raw);
+        tio_saved = 1;
+        atexit(restore_tty);
+        tcsetattr(0, TCSANOW, &raw); /* keep typeahead */
+    }
+    struct sigaction sa = {0};
+    sa.sa_handler = on_winch;
+    sigaction(SIGWINCH, &sa, NULL);
+    sa.sa_handler = on_term;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+
+    static out_t o;
+    o.fd = 1;
+    o.tty = 1; /* a person is watching: never sit on output */
+    static char in[1 << 16];
+    int level = -1, stdin_open = 1;
+    for (;;) {
+        if (got_winch) {
+            got_winch = 0;
+            if (in_tty && ioctl(0, TIOCGWINSZ, &ws) == 0)
+                ioctl(master, TIOCSWINSZ, &ws);
+        }
+        if (got_signal) {
+            kill(pid, got_signal);
+            got_signal = 0;
+        }
+        struct pollfd p[2] = {{master, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
+        int timeout = ward_redactor_pending(r) ? (level < WARD_FLUSH_SHORT ? SHORT_MS : LONG_MS)
+                                               : -1;
+        int pr = poll(p, 2, timeout);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr == 0) {
+            ward_flush_level lv = level < WARD_FLUSH_SHORT ? WARD_FLUSH_SHORT : WARD_FLUSH_LONG;
+            ward_redactor_flush(r, lv, on_write, &o);
+            level = lv;
+            continue;
+        }
+        if (p[1].revents & (POLLIN | POLLHUP)) {
+            ssize_t n = read(0, in, sizeof in);
+            if (n <= 0)
+                stdin_open = 0; /* keyboard gone: the command runs on */
+            else if (write_all(master, in, (size_t)n))
+                stdin_open = 0;
+        }
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = read(master, in, sizeof in);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break; /* EIO: the command and its children closed the pty */
+            level = -1;
+            ward_redactor_write(r, in, (size_t)n, on_write, &o);
+        }
+    }
+    ward_redactor_flush(r, WARD_FLUSH_END, on_write, &o);
+    out_flush(&o);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    restore_tty();
+    close(master);
+    ward_redactor_free(r);
+    ward_engine_free(e);
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return EXIT_ERROR;
+}
