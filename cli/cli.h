@@ -92,6 +92,8 @@ int cmd_rules(int argc, char **argv);
 int cmd_redact(int argc, char **argv);
 int cmd_mask(int argc, char **argv);
 extern const cli_opt redact_opts[];
+/* @@ lsp declarations (issue 3) @@ */
+/* @@ git declarations (issue 6) @@ */
 extern const cli_opt scan_opts[];
 extern const cli_opt rules_opts[];
 

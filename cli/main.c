@@ -46,6 +46,8 @@ const cli_cmd cli_commands[] = {
      "status is CMD's (128+N when a signal N ended it).  Works for interactive shells: "
      "ward mask -- bash.",
      redact_opts, cmd_mask},
+    /* @@ lsp entry (issue 3) @@ */
+    /* @@ git entries (issue 6) @@ */
     {"version", "", "print the version", "Prints ward's version and its matcher's.", no_opts,
      cmd_version},
     {"help", "[COMMAND]", "show help for ward or a command",

@@ -258,6 +258,8 @@ ward_status ward_redactor_flush(ward_redactor *r, ward_flush_level level,
 size_t ward_redactor_pending(const ward_redactor *r);
 uint64_t ward_redactor_masked(const ward_redactor *r);
 
+/* @@ git and baseline API (issue 6) @@ */
+
 /* ---------------------------------------------------------------------
  * Advanced: example templates, used by tests and benchmarks to make fake
  * tokens at run time (so no realistic token is ever stored).
