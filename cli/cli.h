@@ -33,6 +33,8 @@ typedef struct cli_cmd {
 
 extern const cli_cmd cli_commands[];
 extern const size_t cli_n_commands;
+/* The command of that name, or NULL. */
+const cli_cmd *cli_find(const char *name);
 
 /* Option parsing: call cli_next until it returns -1 (end of options) or '?'
  * (an error, already reported).  Operands are collected in order into

@@ -105,20 +105,12 @@ static int parse_style(const char *s, ward_mask_style *st)
     return 0;
 }
 
-static const cli_cmd *self_of(const cli_opt *opts, const char *name)
-{
-    for (size_t i = 0; i < cli_n_commands; i++)
-        if (cli_commands[i].opts == opts && !strcmp(cli_commands[i].name, name))
-            return &cli_commands[i];
-    return NULL;
-}
-
 /* Parses the shared options; returns the index of the first operand in
  * argv, or -1 on error (already reported), or -2 after --help. */
 static int parse_common(const char *name, int argc, char **argv, ward_mask_style *style,
                         ward_engine **e, cli_parse *ps, int stop_at_operand)
 {
-    const cli_cmd *self = self_of(redact_opts, name);
+    const cli_cmd *self = cli_find(name);
     ward_engine_options eo = {0};
     int opt;
     cli_parse_init(ps, self, argc, argv);
@@ -151,6 +143,25 @@ static int parse_common(const char *name, int argc, char **argv, ward_mask_style
     return ps->i;
 }
 
+/* The pause timers: how long poll may wait before the next flush is due
+ * (-1: nothing is held), and that flush.  level is the last flush made since
+ * input arrived (-1 for none). */
+static int pause_timeout(const ward_redactor *r, const out_t *o, int level)
+{
+    if (!ward_redactor_pending(r) && !o->len)
+        return -1;
+    return level < WARD_FLUSH_SHORT ? SHORT_MS : LONG_MS;
+}
+
+static int on_pause(ward_redactor *r, out_t *o, int *level)
+{
+    ward_flush_level lv = *level < WARD_FLUSH_SHORT ? WARD_FLUSH_SHORT : WARD_FLUSH_LONG;
+    *level = lv;
+    if (ward_redactor_flush(r, lv, on_write, o) == WARD_EABORT || out_flush(o))
+        return -1;
+    return 0;
+}
+
 /* Copies fd through the redactor, flushing on pauses.  Returns 0, or -1 on a
  * read error (reported), or 1 when the output went away. */
 static int pump(ward_redactor *r, int fd, const char *label, out_t *o)
@@ -158,18 +169,13 @@ static int pump(ward_redactor *r, int fd, const char *label, out_t *o)
     static char in[1 << 18];
     int level = -1; /* the next flush due on a pause */
     for (;;) {
-        int timeout = -1;
-        if (ward_redactor_pending(r) || o->len)
-            timeout = level < WARD_FLUSH_SHORT ? SHORT_MS : LONG_MS;
         struct pollfd p = {fd, POLLIN, 0};
-        int pr = poll(&p, 1, timeout);
+        int pr = poll(&p, 1, pause_timeout(r, o, level));
         if (pr < 0 && errno == EINTR)
             continue;
         if (pr == 0) {
-            ward_flush_level lv = level < WARD_FLUSH_SHORT ? WARD_FLUSH_SHORT : WARD_FLUSH_LONG;
-            if (ward_redactor_flush(r, lv, on_write, o) == WARD_EABORT || out_flush(o))
+            if (on_pause(r, o, &level))
                 return 1;
-            level = lv;
             continue;
         }
         ssize_t n = read(fd, in, sizeof in);
@@ -335,15 +341,11 @@ int cmd_mask(int argc, char **argv)
             got_signal = 0;
         }
         struct pollfd p[2] = {{master, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
-        int timeout = ward_redactor_pending(r) ? (level < WARD_FLUSH_SHORT ? SHORT_MS : LONG_MS)
-                                               : -1;
-        int pr = poll(p, 2, timeout);
+        int pr = poll(p, 2, pause_timeout(r, &o, level));
         if (pr < 0 && errno == EINTR)
             continue;
         if (pr == 0) {
-            ward_flush_level lv = level < WARD_FLUSH_SHORT ? WARD_FLUSH_SHORT : WARD_FLUSH_LONG;
-            ward_redactor_flush(r, lv, on_write, &o);
-            level = lv;
+            on_pause(r, &o, &level);
             continue;
         }
         if (p[1].revents & (POLLIN | POLLHUP)) {

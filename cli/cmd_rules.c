@@ -62,10 +62,7 @@ static void json_rule(const ward_rule_info *r)
 
 int cmd_rules(int argc, char **argv)
 {
-    const cli_cmd *self = NULL;
-    for (size_t i = 0; i < cli_n_commands; i++)
-        if (cli_commands[i].opts == rules_opts)
-            self = &cli_commands[i];
+    const cli_cmd *self = cli_find("rules");
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
     int json = 0, opt;

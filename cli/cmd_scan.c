@@ -188,10 +188,7 @@ static void config_start(const char *path, char *out, size_t cap)
 
 int cmd_scan(int argc, char **argv)
 {
-    const cli_cmd *self = NULL;
-    for (size_t i = 0; i < cli_n_commands; i++)
-        if (cli_commands[i].opts == scan_opts)
-            self = &cli_commands[i];
+    const cli_cmd *self = cli_find("scan");
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
     scan_ctx c = {0};

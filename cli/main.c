@@ -97,7 +97,7 @@ static void usage(FILE *out)
     fprintf(out, "\nRun 'ward help COMMAND' or 'ward COMMAND --help' for its options.\n");
 }
 
-static const cli_cmd *find_cmd(const char *name)
+const cli_cmd *cli_find(const char *name)
 {
     for (size_t i = 0; i < cli_n_commands; i++)
         if (!strcmp(cli_commands[i].name, name))
@@ -111,7 +111,7 @@ static int cmd_help(int argc, char **argv)
         usage(stdout);
         return EXIT_CLEAN;
     }
-    const cli_cmd *c = find_cmd(argv[1]);
+    const cli_cmd *c = cli_find(argv[1]);
     if (!c) {
         cli_error("unknown command '%s'", argv[1]);
         return EXIT_ERROR;
@@ -146,7 +146,7 @@ int main(int argc, char **argv)
         cli_print_man(stdout);
         return EXIT_CLEAN;
     }
-    const cli_cmd *c = find_cmd(name);
+    const cli_cmd *c = cli_find(name);
     if (!c) {
         cli_error("unknown command '%s' (see 'ward --help')", name);
         return EXIT_ERROR;

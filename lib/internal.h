@@ -137,6 +137,8 @@ typedef struct ward_chunk {
     const char *path;
 } ward_chunk;
 
+/* Newlines in p[0, n). */
+size_t ward_count_newlines(const char *p, size_t n);
 ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_fn fn,
                             void *user);
 

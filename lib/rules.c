@@ -18,16 +18,6 @@
 #include "internal.h"
 #include "toml.h"
 
-static char *dupn(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
 static char *lowerdup(const char *s)
 {
     char *d = strdup(s);
@@ -511,7 +501,6 @@ ward_status ward_rules_load(struct ward_engine *e, const char *name, const char 
             ward_engine_warn(e, "%s:%u: unknown key '%s' ignored", name,
                              toml_line(toml_value_at(root, i)), k);
     }
-    (void)dupn;
     toml_free(root);
     return st;
 }

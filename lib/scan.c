@@ -398,7 +398,7 @@ static void fingerprint(const char *rule_id, const char *secret, size_t sl, char
     out[WARD_FINGERPRINT_LEN] = '\0';
 }
 
-static size_t count_nl(const char *p, size_t n)
+size_t ward_count_newlines(const char *p, size_t n)
 {
     size_t k = 0;
     const char *end = p + n;
@@ -421,13 +421,13 @@ static ward_status emit(ward_scanner *s, ward_finding_fn fn, void *user)
             continue;
         const ward_rule *r = &s->e->rules[x->rule];
         /* Findings are sorted, so one cursor walks the newlines once. */
-        size_t nl = count_nl(buf + cur, x->ss - cur);
+        size_t nl = ward_count_newlines(buf + cur, x->ss - cur);
         if (nl) {
             cur_line += nl;
             cur_ls = line_start(buf, x->ss, cur);
         }
         cur = x->ss;
-        size_t span_nl = count_nl(buf + x->ss, x->se - x->ss);
+        size_t span_nl = ward_count_newlines(buf + x->ss, x->se - x->ss);
         size_t end_ls = span_nl ? line_start(buf, x->se, x->ss) : cur_ls;
         size_t le = line_end(buf, c->len, x->ss, WARD_MAX_LINE_TEXT);
         size_t lt = x->ss - cur_ls > WARD_MAX_LINE_TEXT / 2 ? x->ss - WARD_MAX_LINE_TEXT / 2
@@ -523,7 +523,7 @@ ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t len, const
         if (st || last)
             return st;
         size_t adv = c.emit_to - WARD_LINE_CONTEXT;
-        line += count_nl(buf + off, adv);
+        line += ward_count_newlines(buf + off, adv);
         off += adv;
         emit_from = WARD_LINE_CONTEXT;
     }

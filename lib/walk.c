@@ -268,17 +268,6 @@ static ssize_t read_full(int fd, char *buf, size_t n)
     return (ssize_t)got;
 }
 
-static size_t count_nl(const char *p, size_t n)
-{
-    size_t k = 0;
-    const char *end = p + n;
-    while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
-        k++;
-        p++;
-    }
-    return k;
-}
-
 /* Scans one job's file in chunks that overlap by the longest match plus line
  * context, so every match lies whole inside the chunk that reports it. */
 static void run_job(worker *w, job *j)
@@ -344,7 +333,7 @@ static void run_job(worker *w, job *j)
             break;
         }
         size_t adv = c.emit_to - WARD_LINE_CONTEXT;
-        base_line += count_nl(w->buf, adv);
+        base_line += ward_count_newlines(w->buf, adv);
         base_off += adv;
         memmove(w->buf, w->buf + adv, have - adv);
         have -= adv;
