@@ -64,6 +64,7 @@ typedef struct pool {
     job *ring[WINDOW];
     uint64_t next_seq, deliver_seq;
     int closed, aborted;
+    int git_ready;        /* libgit2 initialised (only when a walk needs it) */
     ward_status fatal;
     uint64_t files, bytes, findings, errors;
     struct timespec last_progress;
@@ -518,11 +519,39 @@ static int is_ignored(walker *w, const char *path, int is_dir)
     return ignored;
 }
 
+/* Whether dir (a real path) is inside a git work tree: a .git entry in it
+ * or above it.  Asked before libgit2 is initialised at all, because its
+ * initialisation loads the system's TLS certificates, which costs a few
+ * milliseconds that a scan outside any repository should not pay. */
+static int in_git_tree(const char *real)
+{
+    char p[PATH_MAX + 8];
+    size_t n = strlen(real);
+    if (n >= PATH_MAX)
+        return 0;
+    memcpy(p, real, n + 1);
+    for (;;) {
+        struct stat sb;
+        memcpy(p + n, "/.git", 6);
+        if (stat(p, &sb) == 0)
+            return 1;
+        while (n > 0 && p[n - 1] != '/')
+            n--;
+        if (n <= 1)
+            return 0;
+        n--; /* drop the slash */
+    }
+}
+
 static void open_repo(walker *w, const char *dir)
 {
     char real[PATH_MAX];
-    if (w->p->o->no_ignore || !realpath(dir, real))
+    if (w->p->o->no_ignore || !realpath(dir, real) || !in_git_tree(real))
         return;
+    if (!w->p->git_ready) {
+        git_libgit2_init();
+        w->p->git_ready = 1;
+    }
     if (git_repository_open_ext(&w->repo, real, 0, NULL) < 0) {
         w->repo = NULL;
         return;
@@ -711,7 +740,6 @@ ward_status ward_scan_paths(const ward_engine *e, const char *const *paths, size
     pthread_cond_init(&p->space, NULL);
     pthread_cond_init(&p->head, NULL);
     clock_gettime(CLOCK_MONOTONIC, &p->last_progress);
-    git_libgit2_init();
 
     unsigned nt = opts->threads ? opts->threads : online_cpus();
     if (nt > 256)
@@ -757,7 +785,8 @@ ward_status ward_scan_paths(const ward_engine *e, const char *const *paths, size
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->space);
     pthread_cond_destroy(&p->head);
+    if (p->git_ready)
+        git_libgit2_shutdown();
     free(p);
-    git_libgit2_shutdown();
     return st;
 }
