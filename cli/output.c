@@ -178,11 +178,13 @@ static void json_finding(reporter *r, const ward_finding *f)
     fprintf(o, ",\"redacted\":%s}\n", r->show_secrets ? "false" : "true");
 }
 
-/* A relative URI reference for a path: unreserved characters and '/' stay,
+/* A URI for a path (relative reference, or file:// when absolute): unreserved characters and '/' stay,
  * everything else is percent-encoded (RFC 3986). */
 static void uri(FILE *o, const char *path)
 {
     fputc('"', o);
+    if (path[0] == '/')
+        fputs("file://", o); /* an absolute path becomes an absolute URI */
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
             strchr("-._~/", *p))
