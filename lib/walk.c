@@ -646,8 +646,10 @@ static int walk_dir(walker *w, const char *root, const struct stat *rootsb)
                 free(path);
                 continue;
             }
+            /* A loop needs a followed symbolic link; without following, a
+             * directory's dev and inode are not even looked up. */
             int loop = 0;
-            for (int k = 0; k <= w->depth; k++)
+            for (int k = 0; follow && k <= w->depth; k++)
                 loop |= w->stack[k].dev == sb.st_dev && w->stack[k].ino == sb.st_ino;
             if (loop || w->depth + 1 >= MAX_DEPTH) {
                 submit(p, path, 0, "skipped",

@@ -110,7 +110,7 @@ static void test_order_is_independent_of_threads(void)
 {
     for (int i = 0; i < 300; i++) {
         char rel[64], body[128];
-        snprintf(rel, sizeof rel, "many/d%02d/f%03d.txt", i % 17, i);
+        snprintf(rel, sizeof rel, "many/d%02d/e%d/g/f%03d.txt", i % 17, i % 3, i);
         snprintf(body, sizeof body, "x\nkey = tok_%016llx\n", mix((uint64_t)i));
         puts_file(rel, body);
     }
@@ -125,7 +125,8 @@ static void test_order_is_independent_of_threads(void)
     CHECK_INT(eight.findings, 300);
     CHECK(one.text && eight.text && strcmp(one.text, eight.text) == 0);
     /* sorted walk: d00/f000 comes first, d16/... last */
-    CHECK(strstr(one.text, "d00/f000.txt:2") == one.text + 2 + strlen(root) + 6);
+    CHECK(strstr(one.text, "d00/e0/g/f000.txt:2") == one.text + 2 + strlen(root) + 6);
+    CHECK_INT(one.skips + one.errors, 0);
     free(one.text);
     free(eight.text);
 }
