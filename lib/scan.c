@@ -29,6 +29,8 @@
 /* Hard caps so a hostile input cannot grow memory without bound. */
 #define MAX_WINDOWS (1u << 20)
 #define MAX_RAW (1u << 20)
+/* How far along its line a match looks for keywords and allow comments. */
+#define LINE_NEAR 1024u
 /* Backtracking budget per PCRE2 call; a pathological window is abandoned. */
 #define MATCH_LIMIT 200000u
 
@@ -265,7 +267,7 @@ static const char *default_reason(ward_confidence c)
 
 /* Filters one PCRE2 match and records it as a candidate finding. */
 static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCRE2_SIZE *ov,
-                     int rc, size_t ws, size_t we)
+                     int rc)
 {
     const ward_chunk *c = s->chunk;
     const ward_rule *r = &s->e->rules[ri];
@@ -290,7 +292,11 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         return;
     const char *buf = c->buf, *secret = buf + ss;
     size_t sl = se - ss;
-    if (!keywords_present(r, buf + ws, we - ws))
+    /* The lines the match stands on: where keywords and allow comments
+     * count.  (Not the whole window, which can be 64 KiB wide.) */
+    size_t ls = line_start(buf, ms, ms > LINE_NEAR ? ms - LINE_NEAR : 0);
+    size_t le = line_end(buf, c->len, me, LINE_NEAR);
+    if (!keywords_present(r, buf + ms, me - ms) && !keywords_present(r, buf + ls, le - ls))
         return;
     if (r->entropy > 0 && ward_entropy(secret, sl) < r->entropy)
         return;
@@ -298,8 +304,6 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         return;
     if (r->generic && ward_is_generic_noise(secret, sl))
         return;
-    size_t ls = line_start(buf, ms, ms > WARD_LINE_CONTEXT ? ms - WARD_LINE_CONTEXT : 0);
-    size_t le = line_end(buf, c->len, me, WARD_LINE_CONTEXT);
     if (ward_line_has_allow(buf + ls, le - ls))
         return;
     cand cd = {secret, buf + ms, buf + ls, c->path, r->id, sl, me - ms, le - ls};
@@ -333,10 +337,10 @@ static void confirm(ward_scanner *s, size_t ri, size_t ws, size_t we)
     pcre2_code *code = ward_rule_code(s->e, r);
     if (!code)
         return;
-    /* Snap to whole lines so ^, \b and context-anchored rules see what they
-     * would see in the whole file. */
-    ws = line_start(c->buf, ws, ws > WARD_LINE_CONTEXT ? ws - WARD_LINE_CONTEXT : 0);
-    we = line_end(c->buf, c->len, we, WARD_LINE_CONTEXT);
+    /* PCRE2 sees the whole chunk as its subject and starts at ws, so ^, \b
+     * and lookbehinds see the real bytes before the window; only the end is
+     * stretched a little, to the end of its line, for trailing context. */
+    we = line_end(c->buf, c->len, we, WINDOW_AFTER);
     size_t pos = ws;
     while (pos < we) {
         int rc = pcre2_match(code, (PCRE2_SPTR)c->buf, we, pos, 0, s->md, s->mctx);
@@ -348,7 +352,7 @@ static void confirm(ward_scanner *s, size_t ri, size_t ws, size_t we)
             continue;
         }
         size_t end = ov[1];
-        consider(s, ri, ov[0], end, ov, rc, ws, we);
+        consider(s, ri, ov[0], end, ov, rc);
         pos = end;
     }
 }
@@ -400,12 +404,11 @@ static void fingerprint(const char *rule_id, const char *secret, size_t sl, char
 
 size_t ward_count_newlines(const char *p, size_t n)
 {
+    /* A plain counting loop: the compiler vectorises it, where a memchr per
+     * line pays a call for every forty bytes of source code. */
     size_t k = 0;
-    const char *end = p + n;
-    while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
-        k++;
-        p++;
-    }
+    for (size_t i = 0; i < n; i++)
+        k += p[i] == '\n';
     return k;
 }
 
