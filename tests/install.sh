@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `cmake --install` puts the program, the library, the header, ward.pc and
+# ward(1) in place, and a program built against the installed library (via
+# pkg-config, using only ward.h) runs.
+#   tests/install.sh BUILD_DIR
+set -eu
+build=$1
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+cmake --install "$build" --prefix "$prefix" >/dev/null
+for f in bin/ward include/ward.h share/man/man1/ward.1; do
+  [ -f "$prefix/$f" ] || { echo "missing $f"; exit 1; }
+done
+lib=$(find "$prefix" -name libward.a | head -1)
+pc=$(find "$prefix" -name ward.pc | head -1)
+[ -n "$lib" ] && [ -n "$pc" ] || { echo "missing libward.a or ward.pc"; exit 1; }
+cat > "$prefix/hello.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include <ward.h>
+static int count(const ward_finding *f, void *n) { (void)f; ++*(int *)n; return 0; }
+int main(void) {
+    ward_engine *e; ward_scanner *s; int n = 0;
+    char tok[64]; size_t len, so, sl; uint64_t seed = 1;
+    if (ward_engine_new(NULL, &e, NULL, 0) || ward_scanner_new(e, &s)) return 1;
+    ward_example_expand("key = npm_%{crc62:30}", &seed, tok, sizeof tok, &len, &so, &sl);
+    ward_scan_buffer(s, tok, len, "x", count, &n);
+    printf("%d finding(s) from %zu rules\n", n, ward_engine_rule_count(e));
+    ward_scanner_free(s); ward_engine_free(e);
+    return n == 1 ? 0 : 1;
+}
+C
+export PKG_CONFIG_PATH=$(dirname "$pc")
+sed -i "s|^prefix=.*|prefix=$prefix|" "$pc"
+# shellcheck disable=SC2046
+cc -o "$prefix/hello" "$prefix/hello.c" $(pkg-config --cflags ward) \
+  $(pkg-config --libs --static ward) -lm
+LD_LIBRARY_PATH="$prefix/lib:$(dirname "$lib")" "$prefix/hello"
+man -l "$prefix/share/man/man1/ward.1" 2>/dev/null | grep -q "ward scan" || grep -q 'ward scan' "$prefix/share/man/man1/ward.1"
+echo "install ok"
