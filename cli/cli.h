@@ -95,6 +95,31 @@ int cmd_redact(int argc, char **argv);
 int cmd_mask(int argc, char **argv);
 extern const cli_opt redact_opts[];
 /* @@ lsp declarations (issue 3) @@ */
+/* Git history, staged changes, hooks (cmd_git.c, cmd_hook.c). */
+int reporter_finding_git(reporter *r, const ward_finding *f, const ward_commit *c);
+int cmd_git(int argc, char **argv);
+int cmd_staged(int argc, char **argv);
+int cmd_hook(int argc, char **argv);
+extern const cli_opt git_opts[];
+extern const cli_opt staged_opts[];
+extern const cli_opt hook_opts[];
+/* Baselines for scan and git: --baseline FILE filters known findings,
+ * --baseline-write FILE records all of them, --report-unused lists entries
+ * of --baseline that matched nothing (on stderr). */
+typedef struct cli_baseline {
+    const char *known_path, *write_path;
+    int report_unused;
+    ward_baseline *known, *record;
+    int failed;
+} cli_baseline;
+/* Loads --baseline; -1 (reported) on error. */
+int cli_baseline_start(cli_baseline *b);
+/* Records the finding for --baseline-write; 1 when --baseline knows it
+ * (then it is not reported), 0 otherwise. */
+int cli_baseline_known(cli_baseline *b, const ward_finding *f);
+/* Writes --baseline-write and reports unused entries; -1 (reported) on error.
+ * Frees everything. */
+int cli_baseline_finish(cli_baseline *b, int write);
 /* @@ git declarations (issue 6) @@ */
 extern const cli_opt scan_opts[];
 extern const cli_opt rules_opts[];

@@ -20,7 +20,7 @@
 enum {
     O_FORMAT = 'f', O_CONFIG = 'c', O_THREADS = 'j', O_QUIET = 'q', O_VERBOSE = 'v',
     O_SHOW = 256, O_NOCONFIG, O_FOLLOW, O_NOIGNORE, O_BINARY, O_MAXSIZE, O_MINCONF, O_COLOR,
-    O_ALLOWERR, O_NODEFAULT
+    O_ALLOWERR, O_NODEFAULT, O_BASELINE, O_BASELINE_WRITE, O_UNUSED
 };
 
 const cli_opt scan_opts[] = {
@@ -47,6 +47,13 @@ const cli_opt scan_opts[] = {
                                   "terminal and NO_COLOR is unset), always or never"},
     {O_QUIET, 'q', "quiet", NULL, "print no findings; only the exit status tells"},
     {O_VERBOSE, 'v', "verbose", NULL, "also report skipped files and configuration warnings"},
+    {O_BASELINE, 0, "baseline", "FILE", "report only findings not listed in FILE (made by "
+                                        "--baseline-write)"},
+    {O_BASELINE_WRITE, 0, "baseline-write", "FILE", "record every finding in FILE (rule, "
+                                                    "fingerprint, path; sorted) and exit 0 "
+                                                    "unless there was an error"},
+    {O_UNUSED, 0, "report-unused", NULL, "list --baseline entries that matched nothing, on "
+                                         "standard error"},
     {0, 0, NULL, NULL, NULL},
 };
 
@@ -58,6 +65,7 @@ typedef struct scan_ctx {
     int broken_pipe;
     unsigned long long findings, errors;
     struct timespec start;
+    cli_baseline base;
 } scan_ctx;
 
 static double elapsed(const scan_ctx *c)
@@ -79,6 +87,8 @@ static int on_finding(const ward_finding *f, void *user)
 {
     scan_ctx *c = user;
     if ((int)f->confidence < c->min_conf)
+        return 0;
+    if (cli_baseline_known(&c->base, f))
         return 0;
     c->findings++;
     if (c->quiet)
@@ -252,6 +262,9 @@ int cmd_scan(int argc, char **argv)
             break;
         case O_QUIET: c.quiet = 1; break;
         case O_VERBOSE: c.verbose = 1; break;
+        case O_BASELINE: c.base.known_path = ps.optarg; break;
+        case O_BASELINE_WRITE: c.base.write_path = ps.optarg; break;
+        case O_UNUSED: c.base.report_unused = 1; break;
         default: return EXIT_ERROR;
         }
     }
@@ -266,18 +279,24 @@ int cmd_scan(int argc, char **argv)
         cli_error("--no-default-rules needs --config");
         return EXIT_ERROR;
     }
+    if (cli_baseline_start(&c.base) < 0) {
+        cli_baseline_finish(&c.base, 0);
+        return EXIT_ERROR;
+    }
     eo.config_path = config;
     ward_engine *e;
     char err[512];
     ward_status st = ward_engine_new(&eo, &e, err, sizeof err);
     if (st) {
         cli_error("%s", *err ? err : ward_strerror(st));
+        cli_baseline_finish(&c.base, 0);
         return EXIT_ERROR;
     }
     for (size_t i = 0; c.verbose && ward_engine_warning(e, i); i++)
         cli_error("warning: %s", ward_engine_warning(e, i));
     if (reporter_init(&c.rep, stdout, fmt, show, fmt == FMT_TEXT && cli_want_color(color), e)) {
         cli_error("out of memory");
+        cli_baseline_finish(&c.base, 0);
         ward_engine_free(e);
         return EXIT_ERROR;
     }
@@ -289,6 +308,7 @@ int cmd_scan(int argc, char **argv)
     int out_ok = c.broken_pipe ? 0 : reporter_finish(&c.rep) == 0;
     if (c.broken_pipe || !out_ok) {
         /* The reader went away: stop quietly, as `head` users expect. */
+        cli_baseline_finish(&c.base, 0);
         ward_engine_free(e);
         return c.findings ? EXIT_FOUND : EXIT_CLEAN;
     }
@@ -300,6 +320,11 @@ int cmd_scan(int argc, char **argv)
         cli_error("scan failed: %s", ward_strerror(st));
         rc = EXIT_ERROR;
     }
+    int full = st == WARD_OK || st == WARD_EPARTIAL;
+    if (cli_baseline_finish(&c.base, full) < 0)
+        rc = EXIT_ERROR;
+    else if (c.base.write_path && full && rc == EXIT_FOUND)
+        rc = EXIT_CLEAN; /* the findings are now the baseline */
     if (cli_isatty(2) && !c.quiet && getenv("WARD_FORCE_TTY") == NULL)
         fprintf(stderr, "ward: %llu finding%s (%.2f s)\n", c.findings,
                 c.findings == 1 ? "" : "s", elapsed(&c));

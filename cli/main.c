@@ -47,6 +47,29 @@ const cli_cmd cli_commands[] = {
      "ward mask -- bash.",
      redact_opts, cmd_mask},
     /* @@ lsp entry (issue 3) @@ */
+    {"git", "[OPTIONS] [REPO]", "scan a git repository's whole history",
+     "Scans every commit reachable from any ref (or from --branch, or in --range, or after "
+     "--since-commit) of the repository REPO (default: the one holding the current folder; "
+     "bare repositories work).  Each distinct blob is read once from the object database and "
+     "scanned once; a finding names the path and the commit that first introduced the blob "
+     "there (sha, author, date), so a secret that was added and later deleted is still "
+     "found.  Shallow clones are scanned from their boundary; missing or corrupt objects are "
+     "reported and the scan goes on; submodules, binary and oversized blobs are passed over "
+     "(noted under -v).  Exit status as for scan: 0 clean, 1 findings, 2 an error.",
+     git_opts, cmd_git},
+    {"staged", "[OPTIONS]", "scan what is staged for the next commit",
+     "Scans the changes staged in the index of the repository holding the current folder, "
+     "against HEAD (or against nothing before the first commit): only secrets on added or "
+     "changed lines are reported; unstaged edits and history are not looked at, and a moved "
+     "file reports only its edited lines.  Paths are relative to the repository root.  Made "
+     "for a pre-commit hook (see 'ward hook install').  Exit status as for scan.",
+     staged_opts, cmd_staged},
+    {"hook", "install [--force]", "install a git pre-commit hook that runs ward staged",
+     "Writes a pre-commit hook running 'ward staged' into the repository's hooks folder "
+     "(core.hooksPath when set, else .git/hooks).  An existing hook is left alone unless "
+     "--force is given.  For the pre-commit framework, use the hook 'ward' from ward's "
+     ".pre-commit-hooks.yaml instead.",
+     hook_opts, cmd_hook},
     /* @@ git entries (issue 6) @@ */
     {"version", "", "print the version", "Prints ward's version and its matcher's.", no_opts,
      cmd_version},

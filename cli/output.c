@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -129,7 +130,48 @@ static void secret_text(const reporter *r, const ward_finding *f, char *buf, siz
     }
 }
 
-static void text_finding(reporter *r, const ward_finding *f)
+/* The author's date of a commit, in the author's time zone: "2024-01-02"
+ * (ymd only) or "2024-01-02T03:04:05+01:00". */
+static void commit_date(const ward_commit *c, int ymd, char *out, size_t cap)
+{
+    time_t t = (time_t)(c->time + (int64_t)c->tz_minutes * 60);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm)) {
+        snprintf(out, cap, "?");
+        return;
+    }
+    int off = c->tz_minutes < 0 ? -c->tz_minutes : c->tz_minutes;
+    if (ymd)
+        snprintf(out, cap, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    else
+        snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 c->tz_minutes < 0 ? '-' : '+', off / 60, off % 60);
+}
+
+/* Text from a commit (an author's name) without control bytes. */
+static void safe_text(FILE *o, const char *s)
+{
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, o);
+}
+
+/* ,"commit":...,"author":...,"email":...,"date":... */
+static void commit_json(FILE *o, const ward_commit *cm)
+{
+    char date[64];
+    commit_date(cm, 0, date, sizeof date);
+    fputs(",\"commit\":", o);
+    json_cstr(o, cm->sha);
+    fputs(",\"author\":", o);
+    json_cstr(o, cm->author);
+    fputs(",\"email\":", o);
+    json_cstr(o, cm->email);
+    fputs(",\"date\":", o);
+    json_cstr(o, date);
+}
+
+static void text_finding(reporter *r, const ward_finding *f, const ward_commit *cm)
 {
     FILE *o = r->out;
     char red[128];
@@ -149,10 +191,18 @@ static void text_finding(reporter *r, const ward_finding *f)
         unsigned char c = (unsigned char)s[i];
         fputc(c < 0x20 || c == 0x7f ? '?' : c, o);
     }
-    fprintf(o, "%s (%s)\n", Z, f->reason);
+    fprintf(o, "%s (%s)", Z, f->reason);
+    if (cm) {
+        char date[64];
+        commit_date(cm, 1, date, sizeof date);
+        fprintf(o, " commit %.8s by ", cm->sha);
+        safe_text(o, cm->author);
+        fprintf(o, " on %s", date);
+    }
+    fputc('\n', o);
 }
 
-static void json_finding(reporter *r, const ward_finding *f)
+static void json_finding(reporter *r, const ward_finding *f, const ward_commit *cm)
 {
     FILE *o = r->out;
     char red[128];
@@ -175,7 +225,10 @@ static void json_finding(reporter *r, const ward_finding *f)
     fprintf(o, ",\"entropy\":%.2f,\"fingerprint\":\"%s\",\"secret\":", f->entropy,
             f->fingerprint);
     json_str(o, s, sl);
-    fprintf(o, ",\"redacted\":%s}\n", r->show_secrets ? "false" : "true");
+    fprintf(o, ",\"redacted\":%s", r->show_secrets ? "false" : "true");
+    if (cm)
+        commit_json(o, cm);
+    fputs("}\n", o);
 }
 
 /* A URI for a path (relative reference, or file:// when absolute): unreserved characters and '/' stay,
@@ -200,7 +253,7 @@ static const char *sarif_level(ward_confidence c)
     return c == WARD_CONF_HIGH ? "error" : c == WARD_CONF_MEDIUM ? "warning" : "note";
 }
 
-static void sarif_finding(reporter *r, const ward_finding *f)
+static void sarif_finding(reporter *r, const ward_finding *f, const ward_commit *cm)
 {
     FILE *o = r->sarif;
     char red[128];
@@ -234,15 +287,22 @@ static void sarif_finding(reporter *r, const ward_finding *f)
     fprintf(o, ",\"properties\":{\"confidence\":\"%s\",\"secret\":",
             ward_confidence_name(f->confidence));
     json_str(o, s, sl);
+    if (cm)
+        commit_json(o, cm);
     fprintf(o, "}}");
 }
 
 int reporter_finding(reporter *r, const ward_finding *f)
 {
+    return reporter_finding_git(r, f, NULL);
+}
+
+int reporter_finding_git(reporter *r, const ward_finding *f, const ward_commit *c)
+{
     switch (r->fmt) {
-    case FMT_TEXT: text_finding(r, f); break;
-    case FMT_JSON: json_finding(r, f); break;
-    case FMT_SARIF: sarif_finding(r, f); break;
+    case FMT_TEXT: text_finding(r, f, c); break;
+    case FMT_JSON: json_finding(r, f, c); break;
+    case FMT_SARIF: sarif_finding(r, f, c); break;
     }
     r->count++;
     if (ferror(r->out))

@@ -258,6 +258,125 @@ ward_status ward_redactor_flush(ward_redactor *r, ward_flush_level level,
 size_t ward_redactor_pending(const ward_redactor *r);
 uint64_t ward_redactor_masked(const ward_redactor *r);
 
+/* ---------------------------------------------------------------------
+ * Git: a repository's whole history, and what is staged for a commit.
+ * ------------------------------------------------------------------- */
+
+/* The commit that introduced a blob at a path.  Strings are borrowed views,
+ * valid during the callback only. */
+typedef struct ward_commit {
+    const char *sha;          /* 40 lowercase hex digits */
+    const char *author;       /* author name, "" when absent */
+    const char *email;        /* author email, "" when absent */
+    int64_t time;             /* author time, seconds since the epoch (UTC) */
+    int tz_minutes;           /* the author's UTC offset, in minutes */
+} ward_commit;
+
+typedef struct ward_git_options {
+    unsigned threads;          /* 0 = number of online CPUs */
+    int scan_binary;           /* scan blobs that look binary */
+    uint64_t max_file_size;    /* 0 = 50 MiB; larger blobs are skipped with a note */
+    /* What to walk (history scans only).  All NULL: every ref and HEAD.
+     * branch: one revision ("main", "v1.2", a sha) and its ancestors.
+     * range: "A..B", the commits reachable from B but not from A.
+     * since_commit: the walked commits minus that commit and its ancestors. */
+    const char *branch;
+    const char *range;
+    const char *since_commit;
+} ward_git_options;
+
+/* Like ward_finding_fn, with the commit (NULL for ward_scan_staged). */
+typedef int (*ward_git_finding_fn)(const ward_finding *f, const ward_commit *c, void *user);
+
+typedef struct ward_git_callbacks {
+    ward_git_finding_fn on_finding;                     /* required */
+    void (*on_event)(const ward_event *ev, void *user); /* may be NULL */
+    void (*on_progress)(const ward_progress *p, void *user); /* files = blobs */
+    void *user;
+} ward_git_callbacks;
+
+/* Scans the history of the repository at repo (a working tree or a bare
+ * repository; NULL or "." also searches the parent folders).  Commits are
+ * visited oldest first (parents before children); each distinct blob is
+ * read once from the object database and scanned once, its findings tied
+ * to the first commit that introduced it and to its path there.  Blobs are
+ * scanned in parallel and delivered in that order from one thread at a time.
+ * Findings' paths are relative to the repository root.  Memory is bounded:
+ * a set of 20-byte object ids (at most WARD_GIT_MAX_OBJECTS) plus a window
+ * of blobs in flight.
+ *
+ * Missing or corrupt objects are reported through on_event (WARD_EV_ERROR,
+ * path = the object id) and the scan goes on; the boundary of a shallow
+ * clone, submodules, binary and oversized blobs are WARD_EV_SKIPPED events.
+ * Returns WARD_OK, WARD_EPARTIAL when some object could not be read,
+ * WARD_EIO with "'x' is not a git repository" (or similar) in errbuf when
+ * the repository or a revision cannot be opened, WARD_EINVAL for a bad
+ * range, WARD_ETOOBIG past WARD_GIT_MAX_OBJECTS, or WARD_EABORT. */
+#define WARD_GIT_MAX_OBJECTS (5u << 20)
+ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git_options *opts,
+                          const ward_git_callbacks *cb, char *errbuf, size_t errlen);
+
+/* Scans what is staged in the repository at repo (NULL or "." searches the
+ * parent folders): the index against HEAD, or against nothing before the
+ * first commit.  Only findings on lines that the index adds or changes are
+ * delivered; unstaged edits and history are not looked at.  Renames are
+ * followed, so a moved file reports only its edited lines.  Errors as for
+ * ward_scan_git; the commit passed to on_finding is NULL. */
+ward_status ward_scan_staged(const ward_engine *e, const char *repo,
+                             const ward_git_options *opts, const ward_git_callbacks *cb,
+                             char *errbuf, size_t errlen);
+
+/* ---------------------------------------------------------------------
+ * Baselines: known findings that must not block work.  An entry is
+ * (rule id, fingerprint, path): no line number, so moving a line or
+ * editing above it keeps it known, and never the secret.  The file has
+ * one entry per line, "rule<TAB>fingerprint<TAB>path", sorted and without
+ * duplicates so that it merges cleanly; lines starting with '#' are
+ * comments.  Tabs, newlines and backslashes in paths are written as \t,
+ * \n and \\.  Not thread-safe: callers serialise (finding callbacks
+ * already are).
+ * ------------------------------------------------------------------- */
+
+#define WARD_BASELINE_MAX_ENTRIES (1u << 22)
+
+typedef struct ward_baseline ward_baseline;
+
+/* An empty baseline; WARD_ENOMEM on failure. */
+ward_status ward_baseline_new(ward_baseline **out);
+void ward_baseline_free(ward_baseline *b);
+
+/* Adds the entries of the file at path (capped at 256 MiB and
+ * WARD_BASELINE_MAX_ENTRIES).  WARD_EIO when it cannot be read, WARD_ECONFIG
+ * for a malformed line, with "path:line: reason" or the system's reason in
+ * errbuf. */
+ward_status ward_baseline_load(ward_baseline *b, const char *path, char *errbuf,
+                               size_t errlen);
+
+/* 1 when the finding's (rule, fingerprint, path) is in the baseline, which
+ * then counts the entry as used; 0 otherwise. */
+int ward_baseline_match(ward_baseline *b, const ward_finding *f);
+
+/* Records the finding's entry (a duplicate is kept once).  WARD_ENOMEM, or
+ * WARD_ETOOBIG past WARD_BASELINE_MAX_ENTRIES. */
+ward_status ward_baseline_add(ward_baseline *b, const ward_finding *f);
+
+/* Writes every entry, sorted, to path (through a temporary file renamed
+ * into place).  WARD_EIO with the reason in errbuf. */
+ward_status ward_baseline_write(ward_baseline *b, const char *path, char *errbuf,
+                                size_t errlen);
+
+/* Entries, in sorted order: fills the borrowed strings of entry i (valid
+ * until the baseline changes) and says whether it matched anything.
+ * WARD_EINVAL past the end. */
+typedef struct ward_baseline_entry {
+    const char *rule_id;
+    const char *fingerprint;
+    const char *path;
+    int used;
+} ward_baseline_entry;
+size_t ward_baseline_count(ward_baseline *b);
+ward_status ward_baseline_get(ward_baseline *b, size_t i, ward_baseline_entry *out);
+
 /* @@ git and baseline API (issue 6) @@ */
 
 /* ---------------------------------------------------------------------

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# bench/git.sh - `ward git` on a repository with a long history against
+# reading every object once with git (`git cat-file --batch-all-objects
+# --batch --unordered`, the floor), in the same run; wall time and peak RSS
+# from /usr/bin/time.  Then `ward staged` on a 10-file commit.  Not a test.
+#
+#   bench/git.sh [--bindir DIR] [--repo PATH] [--commits N]
+#
+# Without --repo it generates a synthetic history with `git fast-import`
+# (N commits, default 20000, each changing a few files of a tree of ~2000
+# files, with a fake secret planted every 1000 commits) under $TMPDIR, and
+# says so.  Give --repo a clone of git.git (about 85,000 commits) for the
+# figure the issue asks for.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+bindir=$here/../build
+repo=
+commits=20000
+while [ $# -gt 0 ]; do
+  case $1 in
+    --bindir) bindir=$2; shift 2 ;;
+    --repo) repo=$2; shift 2 ;;
+    --commits) commits=$2; shift 2 ;;
+    *) echo "usage: bench/git.sh [--bindir DIR] [--repo PATH] [--commits N]" >&2; exit 2 ;;
+  esac
+done
+bindir=$(cd "$bindir" && pwd)
+ward=$bindir/ward
+fake=$bindir/ward-fake
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+
+if [ -z "$repo" ]; then
+  repo=$work/synthetic
+  synthetic=1
+  echo "no --repo: generating a synthetic history of $commits commits (git fast-import)"
+  git init -q --bare "$repo"
+  secret=$("$fake" --seed 1 'token = ghp_%{crc62:30}')
+  # A deterministic stream: commit i rewrites 3 files of 2000 (about 2 KiB
+  # each), so the history holds ~3*N distinct blobs plus the first tree.
+  awk -v n="$commits" -v secret="$secret" 'BEGIN {
+    srand(7);
+    for (i = 1; i <= n; i++) {
+      print "commit refs/heads/main";
+      print "mark :" i;
+      print "committer bench <bench@example.com> " (1600000000 + i * 60) " +0000";
+      msg = "commit " i; print "data " length(msg); print msg;
+      if (i > 1) print "from :" (i - 1);
+      nf = (i == 1) ? 2000 : 3;
+      for (k = 0; k < nf; k++) {
+        f = (i == 1) ? k : int(rand() * 2000);
+        body = "";
+        for (l = 0; l < 32; l++)
+          body = body sprintf("line %d of file %d in commit %d: %08x %08x\n", l, f, i, int(rand() * 2^31), int(rand() * 2^31));
+        if (i % 1000 == 0 && k == 0) body = body secret "\n";
+        printf "M 100644 inline src/d%02d/f%04d.txt\ndata %d\n%s\n", f % 50, f, length(body), body;
+      }
+    }
+  }' | git -C "$repo" fast-import --quiet
+  git -C "$repo" gc -q
+fi
+
+ncommits=$(git -C "$repo" rev-list --all | wc -l)
+nobjects=$(git -C "$repo" count-objects -v | awk '/^in-pack:/ {print $2}')
+echo "repository: $repo ($ncommits commits, $nobjects packed objects)"
+echo "machine: $(nproc) CPUs, $(uname -srm)"
+
+measure() { # label, command...
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || true
+  # (time prints "Command exited with non-zero status 1" first when ward
+  # reports findings; the figures are on the last line)
+  read -r secs kib < <(tail -n 1 "$work/time")
+  printf '%-44s %8.2f s  %7.1f MiB peak RSS\n' "$label" "$secs" "$(echo "$kib / 1024" | bc -l)"
+}
+
+# Warm the page cache once so both runs read from memory.
+git -C "$repo" cat-file --batch-all-objects --batch --unordered >/dev/null
+measure "git cat-file --batch-all-objects (floor)" \
+  git -C "$repo" cat-file --batch-all-objects --batch --unordered
+measure "ward git (all refs)" "$ward" git --no-config -q "$repo"
+measure "ward git -j1" "$ward" git --no-config -q -j1 "$repo"
+
+# ward staged with a 10-file change staged on top of a small repository.
+st=$work/staged
+git init -q "$st"
+for i in $(seq 1 50); do seq 1 200 | sed "s/^/file $i line /" >"$st/f$i.txt"; done
+git -C "$st" add . && git -C "$st" commit -qm base
+for i in $(seq 1 10); do echo "change $i" >>"$st/f$i.txt"; done
+git -C "$st" add .
+best=999999999
+for run in 1 2 3 4 5; do
+  s=$(date +%s%N)
+  (cd "$st" && "$ward" staged --no-config -q) || true
+  e=$(date +%s%N)
+  t=$(( (e - s) / 1000 ))
+  [ $t -lt $best ] && best=$t
+done
+printf '%-44s %8.1f ms (best of 5)\n' "ward staged, 10 files" "$(echo "$best / 1000" | bc -l)"
+echo
+if [ -n "${synthetic:-}" ]; then
+  echo "reproduce: bench/git.sh --bindir $bindir --commits $commits"
+else
+  echo "reproduce: bench/git.sh --bindir $bindir --repo $repo"
+fi

@@ -1,0 +1,1277 @@
+/* git.c - a repository's history, and its staged changes, through libgit2.
+ *
+ * History (ward_scan_git).  The commit graph is walked by hand rather than
+ * with git_revwalk, so that a missing or corrupt commit, and the boundary of
+ * a shallow clone (which libgit2 1.5 does not understand), are reported and
+ * passed over instead of ending the walk.  The graph holds 20-byte ids and
+ * a few integers per commit; commits are then ordered parents first, oldest
+ * first among those ready (Kahn's algorithm with a heap on commit time).
+ *
+ * Each commit's tree is compared with its first parent's: an entry whose id
+ * is unchanged is skipped, and a set of ids already seen (trees, blobs and
+ * gitlinks; open addressing over bare 20-byte ids, capped) skips anything
+ * met before at any path.  So every distinct blob is read once, attributed
+ * to the first commit in that order which introduced it, and an unchanged
+ * subtree is never opened twice.  A blob that only existed in one commit is
+ * still found: it is new in that commit's tree.
+ *
+ * Blobs go to a pool of workers, each with its own repository handle (libgit2
+ * objects are not shared between threads), its own scanner, and reads
+ * straight from the object database.  Jobs sit in a ring of fixed size; the
+ * calling thread produces them in commit order and delivers each job's
+ * findings in that order, so output does not depend on the thread count.  A
+ * job with findings keeps its blob until delivery (findings point into it);
+ * others release it at once, so memory is bounded by the ring.
+ *
+ * Staged (ward_scan_staged).  The index is diffed against HEAD's tree with
+ * no context lines and rename detection; the new side's hunks give the added
+ * line ranges, the staged blob is scanned whole (so multi-line secrets and
+ * path rules work), and only findings touching an added line are delivered.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <git2.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define RING 256u                  /* jobs in flight */
+#define MAX_PATH_LEN 65536u
+#define MAX_FINDINGS_PER_BLOB 100000u
+#define BINARY_PROBE 8192u
+#define DEFAULT_MAX_SIZE (50ull << 20)
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static const char *git_msg(void)
+{
+    const git_error *e = git_error_last();
+    return e && e->message ? e->message : "unknown error";
+}
+
+/* ---------------------------------------------------------------------
+ * A set of object ids.  An all-zero slot is empty (no object has that id).
+ * ------------------------------------------------------------------- */
+
+typedef struct oidset {
+    unsigned char (*slot)[GIT_OID_RAWSZ];
+    size_t cap, n;
+} oidset;
+
+static size_t oid_hash(const unsigned char *id)
+{
+    size_t h;
+    memcpy(&h, id, sizeof h); /* ids are SHA-1: already uniform */
+    return h;
+}
+
+static int oid_zero(const unsigned char *id)
+{
+    for (int i = 0; i < GIT_OID_RAWSZ; i++)
+        if (id[i])
+            return 0;
+    return 1;
+}
+
+/* 1 when added, 0 when already there, -1 out of memory, -2 over the cap. */
+static int oidset_add(oidset *s, const git_oid *oid)
+{
+    const unsigned char *id = oid->id;
+    if (oid_zero(id))
+        return 0;
+    if ((s->n + 1) * 10 > s->cap * 7) {
+        if (s->n >= WARD_GIT_MAX_OBJECTS)
+            return -2;
+        size_t cap = s->cap ? s->cap * 2 : 1024;
+        unsigned char (*slot)[GIT_OID_RAWSZ] = calloc(cap, GIT_OID_RAWSZ);
+        if (!slot)
+            return -1;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (oid_zero(s->slot[i]))
+                continue;
+            size_t j = oid_hash(s->slot[i]) & (cap - 1);
+            while (!oid_zero(slot[j]))
+                j = (j + 1) & (cap - 1);
+            memcpy(slot[j], s->slot[i], GIT_OID_RAWSZ);
+        }
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    size_t j = oid_hash(id) & (s->cap - 1);
+    while (!oid_zero(s->slot[j])) {
+        if (!memcmp(s->slot[j], id, GIT_OID_RAWSZ))
+            return 0;
+        j = (j + 1) & (s->cap - 1);
+    }
+    memcpy(s->slot[j], id, GIT_OID_RAWSZ);
+    s->n++;
+    return 1;
+}
+
+static int oidset_has(const oidset *s, const git_oid *oid)
+{
+    if (!s->cap)
+        return 0;
+    size_t j = oid_hash(oid->id) & (s->cap - 1);
+    while (!oid_zero(s->slot[j])) {
+        if (!memcmp(s->slot[j], oid->id, GIT_OID_RAWSZ))
+            return 1;
+        j = (j + 1) & (s->cap - 1);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Opening a repository.
+ * ------------------------------------------------------------------- */
+
+static ward_status open_repo(const char *path, git_repository **repo, char *err, size_t errlen)
+{
+    int search = !path || !strcmp(path, ".");
+    const char *p = path ? path : ".";
+    struct stat sb;
+    if (stat(p, &sb) < 0) {
+        set_err(err, errlen, "cannot open '%s': %s", p, strerror(errno));
+        return WARD_EIO;
+    }
+    if (git_repository_open_ext(repo, p, search ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+        const git_error *ge = git_error_last();
+        if (ge && ge->klass == GIT_ERROR_REPOSITORY && strstr(ge->message, "could not find"))
+            set_err(err, errlen, "'%s' is not a git repository", p);
+        else
+            set_err(err, errlen, "cannot open '%s': %s", p, git_msg());
+        *repo = NULL;
+        return WARD_EIO;
+    }
+    return WARD_OK;
+}
+
+static void event(const ward_git_callbacks *cb, ward_event_kind kind, const char *path,
+                  const char *what, const char *message)
+{
+    if (cb->on_event) {
+        ward_event ev = {kind, path, what, message};
+        cb->on_event(&ev, cb->user);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * The commit graph.
+ * ------------------------------------------------------------------- */
+
+enum { N_PARSED = 1, N_HIDDEN = 2, N_MISSING = 4, N_BOUNDARY = 8 };
+
+typedef struct cnode {
+    git_oid id;
+    int64_t time;
+    uint32_t par_off;   /* into graph.par */
+    uint32_t npar;
+    uint32_t pending;   /* parents not yet ordered */
+    uint32_t child_off; /* into graph.child */
+    uint32_t nchild;
+    uint8_t flags;
+} cnode;
+
+typedef struct graph {
+    cnode *v;
+    size_t n, cap;
+    uint32_t *par;
+    size_t npar, parcap;
+    uint32_t *child;
+    uint32_t *index;    /* open addressing over v by id; UINT32_MAX = empty */
+    size_t icap;
+    oidset shallow;     /* commits named in the shallow file */
+} graph;
+
+static int graph_grow_index(graph *g)
+{
+    size_t cap = g->icap ? g->icap * 2 : 1024;
+    uint32_t *ix = malloc(cap * sizeof *ix);
+    if (!ix)
+        return -1;
+    memset(ix, 0xff, cap * sizeof *ix);
+    for (size_t i = 0; i < g->n; i++) {
+        size_t j = oid_hash(g->v[i].id.id) & (cap - 1);
+        while (ix[j] != UINT32_MAX)
+            j = (j + 1) & (cap - 1);
+        ix[j] = (uint32_t)i;
+    }
+    free(g->index);
+    g->index = ix;
+    g->icap = cap;
+    return 0;
+}
+
+/* Index of the node for id, creating it (flags) when absent; *created says
+ * which.  UINT32_MAX on allocation failure or past the cap. */
+static uint32_t graph_node(graph *g, const git_oid *id, uint8_t flags, int *created)
+{
+    *created = 0;
+    if ((g->n + 1) * 2 > g->icap && graph_grow_index(g) < 0)
+        return UINT32_MAX;
+    size_t j = oid_hash(id->id) & (g->icap - 1);
+    while (g->index[j] != UINT32_MAX) {
+        if (git_oid_equal(&g->v[g->index[j]].id, id))
+            return g->index[j];
+        j = (j + 1) & (g->icap - 1);
+    }
+    if (g->n >= WARD_GIT_MAX_OBJECTS)
+        return UINT32_MAX;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 1024;
+        cnode *v = realloc(g->v, cap * sizeof *v);
+        if (!v)
+            return UINT32_MAX;
+        g->v = v;
+        g->cap = cap;
+    }
+    memset(&g->v[g->n], 0, sizeof g->v[g->n]);
+    git_oid_cpy(&g->v[g->n].id, id);
+    g->v[g->n].flags = flags;
+    g->index[j] = (uint32_t)g->n;
+    *created = 1;
+    return (uint32_t)g->n++;
+}
+
+static void graph_free(graph *g)
+{
+    free(g->v);
+    free(g->par);
+    free(g->child);
+    free(g->index);
+    free(g->shallow.slot);
+}
+
+typedef struct hist {
+    const ward_engine *e;
+    const ward_git_options *o;
+    const ward_git_callbacks *cb;
+    git_repository *repo;
+    graph g;
+    oidset seen;
+    uint64_t max_size;
+    int errors;
+    int aborted;
+    ward_status fatal;
+    char *err;
+    size_t errlen;
+} hist;
+
+static void obj_error(hist *h, const git_oid *id, const char *kind, const char *where)
+{
+    char hex[GIT_OID_HEXSZ + 1], what[64], msg[1024];
+    git_oid_tostr(hex, sizeof hex, id);
+    snprintf(what, sizeof what, "cannot read %s", kind);
+    snprintf(msg, sizeof msg, "%s%s%s", git_msg(), where ? "; " : "", where ? where : "");
+    h->errors++;
+    event(h->cb, WARD_EV_ERROR, hex, what, msg);
+}
+
+/* Walks from start; hidden walks mark what they reach hidden.  A walk stops
+ * at nodes already known, so hidden walks run first. */
+static ward_status walk_from(hist *h, const git_oid *start, int hidden)
+{
+    graph *g = &h->g;
+    uint32_t *stack = NULL;
+    size_t ns = 0, cs = 0;
+    int created;
+    uint32_t s = graph_node(g, start, hidden ? N_HIDDEN : 0, &created);
+    if (s == UINT32_MAX)
+        return g->n >= WARD_GIT_MAX_OBJECTS ? WARD_ETOOBIG : WARD_ENOMEM;
+    if (!created)
+        return WARD_OK;
+    ward_status st = WARD_OK;
+    stack = malloc(64 * sizeof *stack);
+    if (!stack)
+        return WARD_ENOMEM;
+    cs = 64;
+    stack[ns++] = s;
+    while (ns) {
+        uint32_t i = stack[--ns];
+        if (g->v[i].flags & N_PARSED)
+            continue;
+        g->v[i].flags |= N_PARSED;
+        git_commit *c;
+        if (git_commit_lookup(&c, h->repo, &g->v[i].id) < 0) {
+            g->v[i].flags |= N_MISSING;
+            continue; /* reported by the child that names it */
+        }
+        g->v[i].time = (int64_t)git_commit_time(c);
+        unsigned np = git_commit_parentcount(c);
+        if (g->npar + np > g->parcap) {
+            size_t cap = (g->parcap + np) * 2;
+            uint32_t *par = realloc(g->par, cap * sizeof *par);
+            if (!par) {
+                git_commit_free(c);
+                st = WARD_ENOMEM;
+                break;
+            }
+            g->par = par;
+            g->parcap = cap;
+        }
+        g->v[i].par_off = (uint32_t)g->npar;
+        g->v[i].npar = np;
+        for (unsigned k = 0; k < np; k++) {
+            uint32_t p = graph_node(g, git_commit_parent_id(c, k), hidden ? N_HIDDEN : 0,
+                                    &created);
+            if (p == UINT32_MAX) {
+                st = g->n >= WARD_GIT_MAX_OBJECTS ? WARD_ETOOBIG : WARD_ENOMEM;
+                break;
+            }
+            g->par[g->npar++] = p;
+            if (!created)
+                continue;
+            if (ns == cs) {
+                uint32_t *ns2 = realloc(stack, cs * 2 * sizeof *stack);
+                if (!ns2) {
+                    st = WARD_ENOMEM;
+                    break;
+                }
+                stack = ns2;
+                cs *= 2;
+            }
+            stack[ns++] = p;
+        }
+        git_commit_free(c);
+        if (st)
+            break;
+    }
+    free(stack);
+    return st;
+}
+
+static void read_shallow(hist *h)
+{
+    if (!git_repository_is_shallow(h->repo))
+        return;
+    char p[4096];
+    snprintf(p, sizeof p, "%sshallow", git_repository_path(h->repo));
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return;
+    char line[128];
+    while (fgets(line, sizeof line, f)) {
+        git_oid id;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (git_oid_fromstrn(&id, line, strlen(line)) == 0 && strlen(line) == GIT_OID_HEXSZ)
+            oidset_add(&h->g.shallow, &id);
+    }
+    fclose(f);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static ward_status resolve(hist *h, const char *spec, git_oid *out)
+{
+    git_object *obj, *peeled;
+    if (git_revparse_single(&obj, h->repo, spec) < 0) {
+        set_err(h->err, h->errlen, "unknown revision '%s': %s", spec, git_msg());
+        return WARD_EINVAL;
+    }
+    int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+    git_object_free(obj);
+    if (rc < 0) {
+        set_err(h->err, h->errlen, "revision '%s' is not a commit: %s", spec, git_msg());
+        return WARD_EINVAL;
+    }
+    git_oid_cpy(out, git_object_id(peeled));
+    git_object_free(peeled);
+    return WARD_OK;
+}
+
+/* Every ref (sorted by name, for a stable order) and HEAD. */
+static ward_status walk_all_refs(hist *h)
+{
+    git_strarray names = {0};
+    if (git_reference_list(&names, h->repo) < 0) {
+        set_err(h->err, h->errlen, "cannot list references: %s", git_msg());
+        return WARD_EIO;
+    }
+    qsort(names.strings, names.count, sizeof *names.strings, name_cmp);
+    ward_status st = WARD_OK;
+    git_oid id;
+    for (size_t i = 0; i < names.count && !st; i++) {
+        git_reference *ref, *res;
+        if (git_reference_lookup(&ref, h->repo, names.strings[i]) < 0)
+            continue;
+        int ok = git_reference_resolve(&res, ref) == 0;
+        git_reference_free(ref);
+        if (!ok)
+            continue;
+        git_object *obj, *peeled;
+        if (git_reference_target(res) &&
+            git_object_lookup(&obj, h->repo, git_reference_target(res), GIT_OBJECT_ANY) == 0) {
+            if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
+                git_oid_cpy(&id, git_object_id(peeled));
+                git_object_free(peeled);
+                st = walk_from(h, &id, 0);
+            }
+            git_object_free(obj);
+        } else if (git_reference_target(res)) {
+            /* a ref naming a missing object */
+            obj_error(h, git_reference_target(res), "object", names.strings[i]);
+        }
+        git_reference_free(res);
+    }
+    git_strarray_dispose(&names);
+    if (!st && git_reference_name_to_id(&id, h->repo, "HEAD") == 0)
+        st = walk_from(h, &id, 0);
+    return st;
+}
+
+static ward_status collect(hist *h)
+{
+    const ward_git_options *o = h->o;
+    ward_status st;
+    git_oid a, b;
+    if (o->range) {
+        const char *dots = strstr(o->range, "..");
+        if (!dots || dots[2] == '.') {
+            set_err(h->err, h->errlen, "bad range '%s' (expected A..B)", o->range);
+            return WARD_EINVAL;
+        }
+        char left[1024];
+        snprintf(left, sizeof left, "%.*s", (int)(dots - o->range), o->range);
+        const char *right = dots + 2;
+        if ((st = resolve(h, *left ? left : "HEAD", &a)) ||
+            (st = resolve(h, *right ? right : "HEAD", &b)))
+            return st;
+        if ((st = walk_from(h, &a, 1)))
+            return st;
+    }
+    if (o->since_commit) {
+        if ((st = resolve(h, o->since_commit, &a)) || (st = walk_from(h, &a, 1)))
+            return st;
+    }
+    if (o->range)
+        return walk_from(h, &b, 0);
+    if (o->branch) {
+        if ((st = resolve(h, o->branch, &b)))
+            return st;
+        return walk_from(h, &b, 0);
+    }
+    return walk_all_refs(h);
+}
+
+/* Min-heap of node indexes on (time, index). */
+typedef struct heap {
+    uint32_t *v;
+    size_t n;
+    const cnode *nodes;
+} heap;
+
+static int heap_less(const heap *hp, uint32_t a, uint32_t b)
+{
+    int64_t ta = hp->nodes[a].time, tb = hp->nodes[b].time;
+    return ta != tb ? ta < tb : a < b;
+}
+
+static void heap_push(heap *hp, uint32_t x)
+{
+    size_t i = hp->n++;
+    while (i) {
+        size_t p = (i - 1) / 2;
+        if (!heap_less(hp, x, hp->v[p]))
+            break;
+        hp->v[i] = hp->v[p];
+        i = p;
+    }
+    hp->v[i] = x;
+}
+
+static uint32_t heap_pop(heap *hp)
+{
+    uint32_t top = hp->v[0], x = hp->v[--hp->n];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        uint32_t mv = x;
+        if (l < hp->n && heap_less(hp, hp->v[l], mv))
+            m = l, mv = hp->v[l];
+        if (r < hp->n && heap_less(hp, hp->v[r], mv))
+            m = r;
+        if (m == i)
+            break;
+        hp->v[i] = hp->v[m];
+        i = m;
+    }
+    if (hp->n)
+        hp->v[i] = x;
+    return top;
+}
+
+static int scannable(const cnode *n)
+{
+    return (n->flags & (N_HIDDEN | N_MISSING)) == 0 && (n->flags & N_PARSED);
+}
+
+/* Fills *order with the commits to scan, parents first. */
+static ward_status order_commits(hist *h, uint32_t **order, size_t *n_order)
+{
+    graph *g = &h->g;
+    size_t nchild = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        cnode *c = &g->v[i];
+        if (!scannable(c))
+            continue;
+        for (uint32_t k = 0; k < c->npar; k++) {
+            cnode *p = &g->v[g->par[c->par_off + k]];
+            if (scannable(p)) {
+                c->pending++;
+                p->nchild++;
+                nchild++;
+            }
+        }
+    }
+    g->child = malloc((nchild + 1) * sizeof *g->child);
+    uint32_t *out = malloc((g->n + 1) * sizeof *out);
+    heap hp = {malloc((g->n + 1) * sizeof(uint32_t)), 0, g->v};
+    if (!g->child || !out || !hp.v) {
+        free(out);
+        free(hp.v);
+        return WARD_ENOMEM;
+    }
+    size_t off = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        g->v[i].child_off = (uint32_t)off;
+        off += g->v[i].nchild;
+        g->v[i].nchild = 0;
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        cnode *c = &g->v[i];
+        if (!scannable(c))
+            continue;
+        for (uint32_t k = 0; k < c->npar; k++) {
+            cnode *p = &g->v[g->par[c->par_off + k]];
+            if (scannable(p))
+                g->child[p->child_off + p->nchild++] = (uint32_t)i;
+        }
+        if (!c->pending)
+            heap_push(&hp, (uint32_t)i);
+    }
+    size_t n = 0;
+    while (hp.n) {
+        uint32_t i = heap_pop(&hp);
+        out[n++] = i;
+        cnode *c = &g->v[i];
+        for (uint32_t k = 0; k < c->nchild; k++) {
+            uint32_t ch = g->child[c->child_off + k];
+            if (--g->v[ch].pending == 0)
+                heap_push(&hp, ch);
+        }
+    }
+    free(hp.v);
+    *order = out;
+    *n_order = n;
+    return WARD_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Jobs and workers.
+ * ------------------------------------------------------------------- */
+
+typedef struct job {
+    git_oid id;
+    char *path;
+    uint32_t commit;
+    int state;                /* 0 free, 1 queued, 2 taken, 3 done */
+    git_odb_object *obj;      /* kept while findings point into it */
+    ward_finding *f;
+    size_t nf, capf;
+    int truncated;
+    ward_event_kind ev_kind;
+    int has_event;
+    char ev_what[64];
+    char ev_msg[512];
+    uint64_t bytes;
+    int scanned;
+} job;
+
+typedef struct pool {
+    hist *h;
+    job ring[RING];
+    size_t head, tail, next;  /* deliver, fill, take; monotonically increasing */
+    int stop;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    const char *gitdir;
+    int scan_binary;
+    uint64_t max_size;
+    ward_status worker_fail;
+    /* progress */
+    uint64_t files, bytes, findings, errors;
+    struct timespec last;
+    /* commit data for delivery: the last commit looked up */
+    uint32_t cur_commit;
+    git_commit *cur;
+    char cur_sha[GIT_OID_HEXSZ + 1];
+} pool;
+
+static int collect_finding(const ward_finding *f, void *user)
+{
+    job *j = user;
+    if (j->nf >= MAX_FINDINGS_PER_BLOB) {
+        j->truncated = 1;
+        return 1;
+    }
+    if (j->nf == j->capf) {
+        size_t cap = j->capf ? j->capf * 2 : 8;
+        ward_finding *v = realloc(j->f, cap * sizeof *v);
+        if (!v) {
+            j->truncated = 1;
+            return 1;
+        }
+        j->f = v;
+        j->capf = cap;
+    }
+    j->f[j->nf++] = *f;
+    return 0;
+}
+
+static void job_event(job *j, ward_event_kind kind, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void job_event(job *j, ward_event_kind kind, const char *what, const char *fmt, ...)
+{
+    j->has_event = 1;
+    j->ev_kind = kind;
+    snprintf(j->ev_what, sizeof j->ev_what, "%s", what);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(j->ev_msg, sizeof j->ev_msg, fmt, ap);
+    va_end(ap);
+}
+
+static void run_job(pool *p, git_odb *odb, ward_scanner *sc, job *j)
+{
+    size_t size;
+    git_object_t type;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, &j->id);
+    if (git_odb_read_header(&size, &type, odb, &j->id) < 0) {
+        const char *m = git_msg();
+        job_event(j, WARD_EV_ERROR, "cannot read blob", "%s%s%s%s", m, strstr(m, hex) ? "" : " (object ",
+                  strstr(m, hex) ? "" : hex, strstr(m, hex) ? "" : ")");
+        return;
+    }
+    if (size > p->max_size) {
+        job_event(j, WARD_EV_SKIPPED, "skipped", "blob of %zu bytes is over the size limit",
+                  size);
+        return;
+    }
+    git_odb_object *obj;
+    if (git_odb_read(&obj, odb, &j->id) < 0) {
+        const char *m = git_msg();
+        job_event(j, WARD_EV_ERROR, "cannot read blob", "%s%s%s%s", m, strstr(m, hex) ? "" : " (object ",
+                  strstr(m, hex) ? "" : hex, strstr(m, hex) ? "" : ")");
+        return;
+    }
+    const char *data = git_odb_object_data(obj);
+    size_t len = git_odb_object_size(obj);
+    j->bytes = len;
+    if (!p->scan_binary && memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE)) {
+        job_event(j, WARD_EV_SKIPPED, "skipped", "binary file");
+        git_odb_object_free(obj);
+        return;
+    }
+    j->scanned = 1;
+    ward_status st = ward_scan_buffer(sc, data, len, j->path, collect_finding, j);
+    if (st && st != WARD_EABORT)
+        job_event(j, WARD_EV_ERROR, "cannot scan", "%s", ward_strerror(st));
+    else if (j->truncated)
+        job_event(j, WARD_EV_ERROR, "cannot scan", "more than %u findings in one blob",
+                  MAX_FINDINGS_PER_BLOB);
+    if (j->nf)
+        j->obj = obj;
+    else
+        git_odb_object_free(obj);
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    git_repository *repo = NULL;
+    git_odb *odb = NULL;
+    ward_scanner *sc = NULL;
+    ward_status st = WARD_OK;
+    if (git_repository_open_ext(&repo, p->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+        git_repository_odb(&odb, repo) < 0)
+        st = WARD_EIO;
+    else
+        st = ward_scanner_new(p->h->e, &sc);
+    pthread_mutex_lock(&p->mu);
+    if (st && !p->worker_fail)
+        p->worker_fail = st;
+    for (;;) {
+        while (!p->stop && p->next == p->tail)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->next == p->tail)
+            break; /* stopped and nothing left */
+        job *j = &p->ring[p->next++ % RING];
+        j->state = 2;
+        pthread_mutex_unlock(&p->mu);
+        if (st)
+            job_event(j, WARD_EV_ERROR, "cannot scan", "%s", ward_strerror(st));
+        else
+            run_job(p, odb, sc, j);
+        pthread_mutex_lock(&p->mu);
+        j->state = 3;
+        pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    ward_scanner_free(sc);
+    git_odb_free(odb);
+    git_repository_free(repo);
+    return NULL;
+}
+
+static void progress(pool *p, int done)
+{
+    const ward_git_callbacks *cb = p->h->cb;
+    if (!cb->on_progress)
+        return;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (!done && (t.tv_sec - p->last.tv_sec) * 1000 + (t.tv_nsec - p->last.tv_nsec) / 1000000 < 100)
+        return;
+    p->last = t;
+    ward_progress pr = {p->files, p->bytes, p->findings, p->errors, done};
+    cb->on_progress(&pr, cb->user);
+}
+
+static const ward_commit *commit_info(pool *p, uint32_t idx, ward_commit *out)
+{
+    if (!p->cur || p->cur_commit != idx) {
+        git_commit_free(p->cur);
+        p->cur = NULL;
+        if (git_commit_lookup(&p->cur, p->h->repo, &p->h->g.v[idx].id) < 0)
+            p->cur = NULL;
+        p->cur_commit = idx;
+        git_oid_tostr(p->cur_sha, sizeof p->cur_sha, &p->h->g.v[idx].id);
+    }
+    const git_signature *a = p->cur ? git_commit_author(p->cur) : NULL;
+    out->sha = p->cur_sha;
+    out->author = a && a->name ? a->name : "";
+    out->email = a && a->email ? a->email : "";
+    out->time = a ? (int64_t)a->when.time : p->h->g.v[idx].time;
+    out->tz_minutes = a ? a->when.offset : 0;
+    return out;
+}
+
+/* Delivers job j's results (in the calling thread) and frees it. */
+static void deliver(pool *p, job *j)
+{
+    hist *h = p->h;
+    if (j->scanned) {
+        p->files++;
+        p->bytes += j->bytes;
+    }
+    if (j->has_event) {
+        if (j->ev_kind == WARD_EV_ERROR) {
+            h->errors++;
+            p->errors++;
+        }
+        if (!h->aborted)
+            event(h->cb, j->ev_kind, j->path, j->ev_what, j->ev_msg);
+    }
+    for (size_t i = 0; i < j->nf && !h->aborted; i++) {
+        ward_commit c;
+        p->findings++;
+        if (h->cb->on_finding(&j->f[i], commit_info(p, j->commit, &c), h->cb->user))
+            h->aborted = 1;
+    }
+    git_odb_object_free(j->obj);
+    free(j->f);
+    free(j->path);
+    memset(j, 0, sizeof *j);
+}
+
+/* Delivers every finished job at the head; with wait, blocks for one. */
+static void drain(pool *p, int wait)
+{
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->head < p->tail && p->ring[p->head % RING].state == 3) {
+            job *j = &p->ring[p->head % RING];
+            pthread_mutex_unlock(&p->mu);
+            deliver(p, j);
+            pthread_mutex_lock(&p->mu);
+            p->head++;
+            wait = 0;
+        }
+        if (!wait || p->head == p->tail)
+            break;
+        pthread_cond_wait(&p->done, &p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    progress(p, 0);
+}
+
+static int submit(pool *p, const git_oid *id, const char *path, uint32_t commit)
+{
+    while (p->tail - p->head >= RING)
+        drain(p, 1);
+    job *j = &p->ring[p->tail % RING];
+    memset(j, 0, sizeof *j);
+    j->path = strdup(path);
+    if (!j->path)
+        return -1;
+    git_oid_cpy(&j->id, id);
+    j->commit = commit;
+    j->state = 1;
+    pthread_mutex_lock(&p->mu);
+    p->tail++;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    if ((p->tail & 31) == 0)
+        drain(p, 0);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Trees.
+ * ------------------------------------------------------------------- */
+
+typedef struct pathbuf {
+    char *s;
+    size_t len, cap;
+} pathbuf;
+
+static int path_push(pathbuf *pb, const char *name, size_t *saved)
+{
+    size_t nl = strlen(name), need = pb->len + (pb->len ? 1 : 0) + nl + 1;
+    if (need > MAX_PATH_LEN)
+        return -1;
+    if (need > pb->cap) {
+        size_t cap = need * 2 > MAX_PATH_LEN ? MAX_PATH_LEN : need * 2;
+        char *s = realloc(pb->s, cap);
+        if (!s)
+            return -1;
+        pb->s = s;
+        pb->cap = cap;
+    }
+    *saved = pb->len;
+    if (pb->len)
+        pb->s[pb->len++] = '/';
+    memcpy(pb->s + pb->len, name, nl + 1);
+    pb->len += nl;
+    return 0;
+}
+
+/* Walks tree (compared with old, the first parent's tree at the same path,
+ * or NULL) and submits every blob not seen before. */
+static ward_status walk_tree(hist *h, pool *p, const git_tree *tree, const git_tree *old,
+                             pathbuf *pb, uint32_t commit, int depth)
+{
+    size_t n = git_tree_entrycount(tree);
+    ward_status st = WARD_OK;
+    for (size_t i = 0; i < n && !st && !h->aborted; i++) {
+        const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+        const git_oid *id = git_tree_entry_id(e);
+        git_object_t type = git_tree_entry_type(e);
+        const git_tree_entry *oe = old ? git_tree_entry_byname(old, git_tree_entry_name(e)) : NULL;
+        if (oe && git_oid_equal(git_tree_entry_id(oe), id) && git_tree_entry_type(oe) == type)
+            continue;
+        int added = oidset_add(&h->seen, id);
+        if (added < 0)
+            return added == -1 ? WARD_ENOMEM : WARD_ETOOBIG;
+        if (!added)
+            continue;
+        size_t saved;
+        if (path_push(pb, git_tree_entry_name(e), &saved) < 0) {
+            h->errors++;
+            event(h->cb, WARD_EV_ERROR, pb->s ? pb->s : "", "cannot scan", "path too long");
+            continue;
+        }
+        if (type == GIT_OBJECT_BLOB) {
+            if (submit(p, id, pb->s, commit) < 0)
+                st = WARD_ENOMEM;
+        } else if (type == GIT_OBJECT_TREE) {
+            git_tree *sub, *osub = NULL;
+            if (depth > 4096) {
+                h->errors++;
+                event(h->cb, WARD_EV_ERROR, pb->s, "cannot scan", "trees nested too deeply");
+            } else if (git_tree_lookup(&sub, h->repo, id) < 0) {
+                char where[1024];
+                snprintf(where, sizeof where, "at %s", pb->s);
+                obj_error(h, id, "tree", where);
+                p->errors++;
+            } else {
+                if (oe && git_tree_entry_type(oe) == GIT_OBJECT_TREE &&
+                    git_tree_lookup(&osub, h->repo, git_tree_entry_id(oe)) < 0)
+                    osub = NULL; /* the parent's copy is unreadable: compare with nothing */
+                st = walk_tree(h, p, sub, osub, pb, commit, depth + 1);
+                git_tree_free(osub);
+                git_tree_free(sub);
+            }
+        } else if (type == GIT_OBJECT_COMMIT) {
+            event(h->cb, WARD_EV_SKIPPED, pb->s, "skipped", "submodule");
+        }
+        pb->len = saved;
+        if (pb->s)
+            pb->s[saved] = '\0';
+    }
+    return st;
+}
+
+static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
+{
+    cnode *n = &h->g.v[idx];
+    git_commit *c = NULL, *pc = NULL;
+    git_tree *t = NULL, *pt = NULL;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, &n->id);
+    if (git_commit_lookup(&c, h->repo, &n->id) < 0) {
+        obj_error(h, &n->id, "commit", NULL);
+        return WARD_OK;
+    }
+    if (git_commit_tree(&t, c) < 0) {
+        if (oidset_add(&h->seen, git_commit_tree_id(c)) == 0) {
+            git_commit_free(c); /* already reported */
+            return WARD_OK;
+        }
+        char where[80];
+        snprintf(where, sizeof where, "the tree of commit %.12s", hex);
+        obj_error(h, git_commit_tree_id(c), "tree", where);
+        p->errors++;
+        git_commit_free(c);
+        return WARD_OK;
+    }
+    for (uint32_t k = 0; k < n->npar; k++) {
+        cnode *par = &h->g.v[h->g.par[n->par_off + k]];
+        if (!(par->flags & N_MISSING))
+            continue;
+        char phex[GIT_OID_HEXSZ + 1], msg[256];
+        git_oid_tostr(phex, sizeof phex, &par->id);
+        if (oidset_has(&h->g.shallow, &n->id)) {
+            snprintf(msg, sizeof msg, "shallow clone: history before commit %.12s is not "
+                     "available; scanned as a root commit", hex);
+            event(h->cb, WARD_EV_SKIPPED, phex, "skipped", msg);
+        } else if (!(par->flags & N_BOUNDARY)) {
+            snprintf(msg, sizeof msg, "object not found (parent of commit %.12s)", hex);
+            h->errors++;
+            p->errors++;
+            event(h->cb, WARD_EV_ERROR, phex, "cannot read commit", msg);
+        }
+        par->flags |= N_BOUNDARY; /* say it once */
+    }
+    if (n->npar && !(h->g.v[h->g.par[n->par_off]].flags & N_MISSING) &&
+        git_commit_parent(&pc, c, 0) == 0 && git_commit_tree(&pt, pc) < 0)
+        pt = NULL;
+    pb->len = 0;
+    if (pb->s)
+        pb->s[0] = '\0';
+    ward_status st = walk_tree(h, p, t, pt, pb, idx, 0);
+    git_tree_free(pt);
+    git_commit_free(pc);
+    git_tree_free(t);
+    git_commit_free(c);
+    return st;
+}
+
+static unsigned online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git_options *opts,
+                          const ward_git_callbacks *cb, char *errbuf, size_t errlen)
+{
+    static const ward_git_options zero;
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (!e || !cb || !cb->on_finding)
+        return WARD_EINVAL;
+    if (!opts)
+        opts = &zero;
+    git_libgit2_init();
+    /* Bounded memory: every tree and blob is looked at once, so libgit2's
+     * object cache (256 MiB by default) buys little; cap it, and the pack
+     * windows mapped at once, process-wide (these are global settings). */
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(32 << 20));
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(192 << 20));
+    hist h = {.e = e, .o = opts, .cb = cb, .err = errbuf, .errlen = errlen};
+    h.max_size = opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_SIZE;
+    ward_status st = open_repo(repo, &h.repo, errbuf, errlen);
+    uint32_t *order = NULL;
+    size_t n_order = 0;
+    pool *p = NULL;
+    pthread_t th[64];
+    unsigned nth = 0;
+    if (st)
+        goto out;
+    read_shallow(&h);
+    if ((st = collect(&h)))
+        goto out;
+    if ((st = order_commits(&h, &order, &n_order)))
+        goto out;
+    p = calloc(1, sizeof *p);
+    if (!p) {
+        st = WARD_ENOMEM;
+        goto out;
+    }
+    p->h = &h;
+    p->gitdir = git_repository_path(h.repo);
+    p->scan_binary = opts->scan_binary;
+    p->max_size = h.max_size;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->done, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &p->last);
+    unsigned want = opts->threads ? opts->threads : online_cpus();
+    if (want > 64)
+        want = 64;
+    for (nth = 0; nth < want; nth++)
+        if (pthread_create(&th[nth], NULL, worker, p) != 0)
+            break;
+    if (!nth) {
+        st = WARD_ENOMEM;
+        goto out;
+    }
+    pathbuf pb = {0};
+    for (size_t i = 0; i < n_order && !st && !h.aborted; i++)
+        st = scan_commit(&h, p, order[i], &pb);
+    free(pb.s);
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    while (p->head < p->tail)
+        drain(p, 1);
+    for (unsigned i = 0; i < nth; i++)
+        pthread_join(th[i], NULL);
+    progress(p, 1);
+    if (!st && p->worker_fail)
+        st = p->worker_fail;
+out:
+    if (p) {
+        git_commit_free(p->cur);
+        if (nth || !st) {
+            pthread_mutex_destroy(&p->mu);
+            pthread_cond_destroy(&p->work);
+            pthread_cond_destroy(&p->done);
+        }
+        free(p);
+    }
+    free(order);
+    graph_free(&h.g);
+    free(h.seen.slot);
+    git_repository_free(h.repo);
+    git_libgit2_shutdown();
+    if (st == WARD_ETOOBIG && errbuf && !*errbuf)
+        set_err(errbuf, errlen, "more than %u objects in the history", WARD_GIT_MAX_OBJECTS);
+    if (st)
+        return st;
+    if (h.aborted)
+        return WARD_EABORT;
+    return h.errors ? WARD_EPARTIAL : WARD_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Staged changes.
+ * ------------------------------------------------------------------- */
+
+typedef struct range {
+    uint64_t first, last;
+} range;
+
+typedef struct staged_ctx {
+    const ward_git_callbacks *cb;
+    const range *r;
+    size_t n;
+    int all;       /* every line counts (a binary blob scanned on request) */
+    int aborted;
+} staged_ctx;
+
+static int staged_finding(const ward_finding *f, void *user)
+{
+    staged_ctx *s = user;
+    int hit = s->all;
+    for (size_t i = 0; !hit && i < s->n; i++)
+        hit = f->line <= s->r[i].last && f->end_line >= s->r[i].first;
+    /* A path-only rule (the file itself is the secret) counts when the
+     * file is new or renamed: its ranges then start at line 1. */
+    if (!hit || s->cb->on_finding(f, NULL, s->cb->user) == 0)
+        return 0;
+    s->aborted = 1;
+    return 1;
+}
+
+static ward_status staged_file(git_repository *repo, ward_scanner *sc, git_patch *patch,
+                               const git_diff_delta *d, const ward_git_options *o,
+                               uint64_t max_size, const ward_git_callbacks *cb, int *errors,
+                               int *aborted)
+{
+    const char *path = d->new_file.path;
+    if (d->new_file.mode == GIT_FILEMODE_COMMIT) {
+        event(cb, WARD_EV_SKIPPED, path, "skipped", "submodule");
+        return WARD_OK;
+    }
+    if (d->new_file.size > max_size) {
+        event(cb, WARD_EV_SKIPPED, path, "skipped", "over the size limit");
+        return WARD_OK;
+    }
+    git_blob *blob;
+    if (git_blob_lookup(&blob, repo, &d->new_file.id) < 0) {
+        char msg[600], hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof hex, &d->new_file.id);
+        snprintf(msg, sizeof msg, "%s (object %s)", git_msg(), hex);
+        (*errors)++;
+        event(cb, WARD_EV_ERROR, path, "cannot read blob", msg);
+        return WARD_OK;
+    }
+    const char *data = git_blob_rawcontent(blob);
+    size_t len = (size_t)git_blob_rawsize(blob);
+    int binary = memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE) != NULL;
+    if (binary && !o->scan_binary) {
+        event(cb, WARD_EV_SKIPPED, path, "skipped", "binary file");
+        git_blob_free(blob);
+        return WARD_OK;
+    }
+    size_t nh = patch ? git_patch_num_hunks(patch) : 0;
+    range *r = calloc(nh + 1, sizeof *r);
+    if (!r) {
+        git_blob_free(blob);
+        return WARD_ENOMEM;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < nh; i++) {
+        const git_diff_hunk *hk;
+        size_t lines;
+        if (git_patch_get_hunk(&hk, &lines, patch, i) == 0 && hk->new_lines > 0)
+            r[n++] = (range){(uint64_t)hk->new_start,
+                             (uint64_t)hk->new_start + (uint64_t)hk->new_lines - 1};
+    }
+    staged_ctx s = {cb, r, n, binary || (d->flags & GIT_DIFF_FLAG_BINARY), 0};
+    ward_status st = WARD_OK;
+    if (n || s.all)
+        st = ward_scan_buffer(sc, data, len, path, staged_finding, &s);
+    if (st == WARD_EABORT || s.aborted) {
+        *aborted = 1;
+        st = WARD_OK;
+    } else if (st) {
+        (*errors)++;
+        event(cb, WARD_EV_ERROR, path, "cannot scan", ward_strerror(st));
+        st = WARD_OK;
+    }
+    free(r);
+    git_blob_free(blob);
+    return st;
+}
+
+ward_status ward_scan_staged(const ward_engine *e, const char *repo,
+                             const ward_git_options *opts, const ward_git_callbacks *cb,
+                             char *errbuf, size_t errlen)
+{
+    static const ward_git_options zero;
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (!e || !cb || !cb->on_finding)
+        return WARD_EINVAL;
+    if (!opts)
+        opts = &zero;
+    uint64_t max_size = opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_SIZE;
+    git_libgit2_init();
+    git_repository *r = NULL;
+    git_index *idx = NULL;
+    git_object *head = NULL;
+    git_tree *tree = NULL;
+    git_diff *diff = NULL;
+    ward_scanner *sc = NULL;
+    int errors = 0, aborted = 0;
+    ward_status st = open_repo(repo, &r, errbuf, errlen);
+    if (st)
+        goto out;
+    if (git_repository_is_bare(r)) {
+        set_err(errbuf, errlen, "'%s' is a bare repository: nothing is staged",
+                repo ? repo : ".");
+        st = WARD_EINVAL;
+        goto out;
+    }
+    if (git_repository_index(&idx, r) < 0) {
+        set_err(errbuf, errlen, "cannot open the index: %s", git_msg());
+        st = WARD_EIO;
+        goto out;
+    }
+    int rc = git_revparse_single(&head, r, "HEAD^{tree}");
+    if (rc == 0) {
+        tree = (git_tree *)head;
+        head = NULL;
+    } else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
+        set_err(errbuf, errlen, "cannot read HEAD: %s", git_msg());
+        st = WARD_EIO;
+        goto out;
+    }
+    git_diff_options dopt;
+    git_diff_options_init(&dopt, GIT_DIFF_OPTIONS_VERSION);
+    dopt.context_lines = 0;
+    dopt.interhunk_lines = 0;
+    if (git_diff_tree_to_index(&diff, r, tree, idx, &dopt) < 0) {
+        set_err(errbuf, errlen, "cannot compare the index with HEAD: %s", git_msg());
+        st = WARD_EIO;
+        goto out;
+    }
+    git_diff_find_options fopt;
+    git_diff_find_options_init(&fopt, GIT_DIFF_FIND_OPTIONS_VERSION);
+    fopt.flags = GIT_DIFF_FIND_RENAMES;
+    if (git_diff_find_similar(diff, &fopt) < 0) {
+        set_err(errbuf, errlen, "cannot compare the index with HEAD: %s", git_msg());
+        st = WARD_EIO;
+        goto out;
+    }
+    if ((st = ward_scanner_new(e, &sc)))
+        goto out;
+    size_t nd = git_diff_num_deltas(diff);
+    for (size_t i = 0; i < nd && !st && !aborted; i++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, i);
+        if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED ||
+            d->status == GIT_DELTA_IGNORED || d->status == GIT_DELTA_UNTRACKED)
+            continue;
+        git_patch *patch = NULL;
+        if (d->new_file.mode != GIT_FILEMODE_COMMIT && d->new_file.size <= max_size &&
+            git_patch_from_diff(&patch, diff, i) < 0) {
+            char msg[600], hex[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(hex, sizeof hex, &d->new_file.id);
+            snprintf(msg, sizeof msg, "%s (object %s)", git_msg(), hex);
+            errors++;
+            event(cb, WARD_EV_ERROR, d->new_file.path, "cannot read blob", msg);
+            continue;
+        }
+        st = staged_file(r, sc, patch, d, opts, max_size, cb, &errors, &aborted);
+        git_patch_free(patch);
+    }
+out:
+    ward_scanner_free(sc);
+    git_diff_free(diff);
+    git_tree_free(tree);
+    git_object_free(head);
+    git_index_free(idx);
+    git_repository_free(r);
+    git_libgit2_shutdown();
+    if (st)
+        return st;
+    if (aborted)
+        return WARD_EABORT;
+    return errors ? WARD_EPARTIAL : WARD_OK;
+}

@@ -1,0 +1,426 @@
+/* test_git.c - history and staged scans on repositories made in a temporary
+ * folder with the git program: a secret added then deleted, a rename, a
+ * binary blob, an oversized blob, a corrupt and a missing object, a shallow
+ * clone, a bare repository, a submodule, revision selection, thread-count
+ * independence, and what `staged` must and must not see.  Fake tokens are
+ * made at run time from templates. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <ward.h>
+
+#include "check.h"
+
+static char root[] = "/tmp/ward-git-XXXXXX";
+static ward_engine *E;
+static uint64_t seed = 42;
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    char full[4600];
+    snprintf(full, sizeof full,
+             "cd '%s' && export GIT_CONFIG_NOSYSTEM=1 HOME='%s' GIT_AUTHOR_NAME='Ann Dev' "
+             "GIT_AUTHOR_EMAIL=ann@example.com GIT_COMMITTER_NAME='Ann Dev' "
+             "GIT_COMMITTER_EMAIL=ann@example.com GIT_AUTHOR_DATE='2024-01-02T03:04:05+0100' "
+             "GIT_COMMITTER_DATE='2024-01-02T03:04:05+0100' && (%s) >/dev/null 2>&1",
+             root, root, cmd);
+    return system(full);
+}
+
+/* Writes a fake token line made from tmpl to root/rel; returns the secret
+ * in a static buffer. */
+static const char *plant(const char *rel, const char *tmpl, int append)
+{
+    static char out[8][512];
+    static int k;
+    k = (k + 1) % 8;
+    size_t len, so, sl;
+    if (ward_example_expand(tmpl, &seed, out[k], sizeof out[k], &len, &so, &sl))
+        return NULL;
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    FILE *f = fopen(p, append ? "ab" : "wb");
+    fprintf(f, "%s\n", out[k]);
+    fclose(f);
+    return out[k];
+}
+
+typedef struct log {
+    int findings, errors, skips, shallow, submodule, binary, big;
+    char paths[64][128];
+    char shas[64][41];
+    char authors[64][64];
+    uint64_t lines[64];
+    int commits_null;
+    char errtext[2048];
+    uint64_t files;
+    int stop_after;
+} log_t;
+
+static int on_finding(const ward_finding *f, const ward_commit *c, void *user)
+{
+    log_t *l = user;
+    if (l->findings < 64) {
+        snprintf(l->paths[l->findings], 128, "%s", f->path);
+        snprintf(l->shas[l->findings], 41, "%s", c ? c->sha : "");
+        snprintf(l->authors[l->findings], 64, "%s <%s> %lld %d", c ? c->author : "",
+                 c ? c->email : "", c ? (long long)c->time : 0LL, c ? c->tz_minutes : 0);
+        l->lines[l->findings] = f->line;
+    }
+    if (!c)
+        l->commits_null++;
+    l->findings++;
+    return l->stop_after && l->findings >= l->stop_after;
+}
+
+static void on_event(const ward_event *ev, void *user)
+{
+    log_t *l = user;
+    if (ev->kind == WARD_EV_ERROR) {
+        l->errors++;
+        size_t n = strlen(l->errtext);
+        snprintf(l->errtext + n, sizeof l->errtext - n, "%s '%s': %s\n", ev->what, ev->path,
+                 ev->message);
+    } else {
+        l->skips++;
+        l->shallow += strstr(ev->message, "shallow") != NULL;
+        l->submodule += !strcmp(ev->message, "submodule");
+        l->binary += !strcmp(ev->message, "binary file");
+        l->big += strstr(ev->message, "size limit") != NULL;
+    }
+}
+
+static void on_progress(const ward_progress *p, void *user)
+{
+    if (p->done)
+        ((log_t *)user)->files = p->files;
+}
+
+static ward_status hist(const char *repo, const ward_git_options *o, log_t *l)
+{
+    memset(l, 0, sizeof *l);
+    ward_git_callbacks cb = {on_finding, on_event, on_progress, l};
+    char p[512], err[512];
+    snprintf(p, sizeof p, "%s/%s", root, repo);
+    return ward_scan_git(E, p, o, &cb, err, sizeof err);
+}
+
+static void rev(const char *repo, const char *spec, char *out)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "git -C '%s/%s' rev-parse '%s'", root, repo, spec);
+    FILE *f = popen(cmd, "r");
+    out[0] = '\0';
+    if (f) {
+        if (!fgets(out, 41, f))
+            out[0] = '\0';
+        pclose(f);
+    }
+    out[strcspn(out, "\n")] = '\0';
+}
+
+/* r: one; two adds .env with a token; three deletes it; four renames
+ * a.txt; five adds a second token to b.txt. */
+static void make_main_repo(void)
+{
+    sh("git init -q r && echo hello > r/a.txt && git -C r add . && git -C r commit -qm one");
+    plant("r/.env", "GITHUB_TOKEN=ghp_%{crc62:30}", 0);
+    sh("git -C r add . && git -C r commit -qm two && git -C r rm -q .env && "
+       "git -C r commit -qm three && git -C r mv a.txt b.txt && git -C r commit -qm four");
+    plant("r/b.txt", "k: npm_%{crc62:30}", 1);
+    sh("git -C r add . && git -C r commit -qm five");
+}
+
+static void test_deleted_secret_found_once_with_commit(void)
+{
+    log_t l;
+    CHECK_INT(hist("r", NULL, &l), WARD_OK);
+    CHECK_INT(l.findings, 2);
+    CHECK_INT(l.errors, 0);
+    char two[41], five[41];
+    rev("r", "HEAD~3", two);
+    rev("r", "HEAD", five);
+    CHECK_STR(l.paths[0], ".env");
+    CHECK_STR(l.shas[0], two);
+    CHECK_STR(l.authors[0], "Ann Dev <ann@example.com> 1704161045 60");
+    CHECK_STR(l.paths[1], "b.txt");
+    CHECK_STR(l.shas[1], five);
+    CHECK_INT(l.lines[1], 2);
+    /* hello (a.txt, renamed: same blob), .env, b.txt v2: three distinct blobs */
+    CHECK_INT(l.files, 3);
+}
+
+static void test_revision_selection(void)
+{
+    log_t l;
+    ward_git_options o = {0};
+    o.range = "HEAD~1..HEAD";
+    CHECK_INT(hist("r", &o, &l), WARD_OK);
+    CHECK_INT(l.findings, 1);
+    CHECK_STR(l.paths[0], "b.txt");
+    CHECK_INT(l.files, 1); /* only the changed blob, not the whole tree */
+    memset(&o, 0, sizeof o);
+    o.since_commit = "HEAD~3";
+    CHECK_INT(hist("r", &o, &l), WARD_OK);
+    CHECK_INT(l.findings, 1);
+    memset(&o, 0, sizeof o);
+    o.branch = "HEAD~2";
+    CHECK_INT(hist("r", &o, &l), WARD_OK);
+    CHECK_INT(l.findings, 1);
+    CHECK_STR(l.paths[0], ".env");
+    memset(&o, 0, sizeof o);
+    o.branch = "no-such-branch";
+    CHECK_INT(hist("r", &o, &l), WARD_EINVAL);
+    memset(&o, 0, sizeof o);
+    o.range = "HEAD";
+    CHECK_INT(hist("r", &o, &l), WARD_EINVAL);
+}
+
+static void test_side_branch_and_tags(void)
+{
+    sh("git clone -q r r2 && git -C r2 checkout -qb side HEAD~4");
+    plant("r2/side.txt", "x = ghp_%{crc62:30}", 0);
+    sh("git -C r2 add . && git -C r2 commit -qm side && git -C r2 checkout -q master 2>/dev/null "
+       "|| git -C r2 checkout -q main");
+    log_t l;
+    CHECK_INT(hist("r2", NULL, &l), WARD_OK);
+    CHECK_INT(l.findings, 3); /* all refs are walked, not only HEAD */
+    ward_git_options o = {0};
+    o.branch = "HEAD";
+    CHECK_INT(hist("r2", &o, &l), WARD_OK);
+    CHECK_INT(l.findings, 2);
+}
+
+static void test_threads_do_not_change_output(void)
+{
+    sh("git init -q m");
+    for (int c = 0; c < 6; c++) {
+        for (int i = 0; i < 40; i++) {
+            char rel[64];
+            snprintf(rel, sizeof rel, "m/f%02d.txt", i);
+            if ((i + c) % 3 == 0)
+                plant(rel, "v = ghp_%{crc62:30}", 1);
+            else
+                plant(rel, "plain text %{lower:12}", 1);
+        }
+        sh("git -C m add . && git -C m commit -qm c%d", c);
+    }
+    log_t a, b;
+    ward_git_options o = {0};
+    o.threads = 1;
+    CHECK_INT(hist("m", &o, &a), WARD_OK);
+    o.threads = 7;
+    CHECK_INT(hist("m", &o, &b), WARD_OK);
+    CHECK(a.findings > 60);
+    CHECK_INT(a.findings, b.findings);
+    int same = 1;
+    for (int i = 0; i < 64 && i < a.findings; i++)
+        same &= !strcmp(a.paths[i], b.paths[i]) && !strcmp(a.shas[i], b.shas[i]) &&
+                a.lines[i] == b.lines[i];
+    CHECK(same);
+}
+
+static void test_binary_and_big_blobs(void)
+{
+    sh("git init -q bin");
+    char p[512];
+    snprintf(p, sizeof p, "%s/bin/blob.bin", root);
+    FILE *f = fopen(p, "wb");
+    fputc(0, f);
+    fclose(f);
+    plant("bin/blob.bin", "\nk = ghp_%{crc62:30}", 1);
+    plant("bin/big.txt", "k = ghp_%{crc62:30} %{lower:200}", 0);
+    sh("git -C bin add . && git -C bin commit -qm bin");
+    log_t l;
+    ward_git_options o = {0};
+    o.max_file_size = 100;
+    CHECK_INT(hist("bin", &o, &l), WARD_OK);
+    CHECK_INT(l.findings, 0);
+    CHECK_INT(l.binary, 1);
+    CHECK_INT(l.big, 1);
+    o.scan_binary = 1;
+    o.max_file_size = 0;
+    CHECK_INT(hist("bin", &o, &l), WARD_OK);
+    CHECK_INT(l.findings, 2);
+}
+
+static void test_corrupt_and_missing_objects(void)
+{
+    sh("cp -r r c");
+    char blob[41], tree[41], p[512];
+    rev("c", "HEAD~3:.env", blob);
+    snprintf(p, sizeof p, "%s/c/.git/objects/%.2s/%s", root, blob, blob + 2);
+    chmod(p, 0644);
+    FILE *f = fopen(p, "wb");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("this is not a zlib stream", f);
+        fclose(f);
+    }
+    log_t l;
+    CHECK_INT(hist("c", NULL, &l), WARD_EPARTIAL);
+    CHECK_INT(l.errors, 1);
+    CHECK_INT(l.findings, 1); /* the rest of history is still scanned */
+    CHECK(strstr(l.errtext, blob) != NULL);
+    CHECK(strstr(l.errtext, "'.env'") != NULL);
+    /* a missing tree (the tree of commits one and three) */
+    rev("c", "HEAD~2^{tree}", tree);
+    snprintf(p, sizeof p, "%s/c/.git/objects/%.2s/%s", root, tree, tree + 2);
+    CHECK_INT(unlink(p), 0);
+    CHECK_INT(hist("c", NULL, &l), WARD_EPARTIAL);
+    CHECK(strstr(l.errtext, tree) != NULL);
+    CHECK_INT(l.findings, 1);
+}
+
+static void test_shallow_clone(void)
+{
+    CHECK_INT(sh("git clone -q --depth 1 file://%s/r sh", root), 0);
+    log_t l;
+    CHECK_INT(hist("sh", NULL, &l), WARD_OK);
+    CHECK_INT(l.errors, 0);
+    CHECK_INT(l.shallow, 1);
+    CHECK_INT(l.findings, 1);
+    CHECK_STR(l.paths[0], "b.txt");
+}
+
+static void test_bare_repository(void)
+{
+    CHECK_INT(sh("git clone -q --bare r bare.git"), 0);
+    log_t l;
+    CHECK_INT(hist("bare.git", NULL, &l), WARD_OK);
+    CHECK_INT(l.findings, 2);
+}
+
+static void test_submodule_is_skipped(void)
+{
+    CHECK_INT(sh("git init -q sup && cd sup && echo x > x && git add x && "
+                 "git -c protocol.file.allow=always submodule add -q ../r sub && "
+                 "git commit -qm sub"), 0);
+    log_t l;
+    CHECK_INT(hist("sup", NULL, &l), WARD_OK);
+    CHECK_INT(l.submodule, 1);
+    CHECK_INT(l.findings, 0);
+}
+
+static void test_not_a_repository(void)
+{
+    sh("mkdir -p plain");
+    char p[512], err[512];
+    snprintf(p, sizeof p, "%s/plain", root);
+    log_t l = {0};
+    ward_git_callbacks cb = {on_finding, on_event, NULL, &l};
+    CHECK_INT(ward_scan_git(E, p, NULL, &cb, err, sizeof err), WARD_EIO);
+    CHECK(strstr(err, "' is not a git repository") != NULL);
+    CHECK_INT(ward_scan_staged(E, p, NULL, &cb, err, sizeof err), WARD_EIO);
+    snprintf(p, sizeof p, "%s/nowhere", root);
+    CHECK_INT(ward_scan_git(E, p, NULL, &cb, err, sizeof err), WARD_EIO);
+    CHECK(strstr(err, "cannot open '") == err);
+    CHECK_INT(ward_scan_git(E, p, NULL, NULL, err, sizeof err), WARD_EINVAL);
+}
+
+static void test_abort(void)
+{
+    log_t l;
+    memset(&l, 0, sizeof l);
+    l.stop_after = 1;
+    ward_git_callbacks cb = {on_finding, on_event, NULL, &l};
+    char p[512], err[512];
+    snprintf(p, sizeof p, "%s/m", root);
+    CHECK_INT(ward_scan_git(E, p, NULL, &cb, err, sizeof err), WARD_EABORT);
+    CHECK_INT(l.findings, 1);
+}
+
+static ward_status staged(const char *repo, log_t *l)
+{
+    memset(l, 0, sizeof *l);
+    ward_git_callbacks cb = {on_finding, on_event, NULL, l};
+    char p[512], err[512];
+    snprintf(p, sizeof p, "%s/%s", root, repo);
+    return ward_scan_staged(E, p, NULL, &cb, err, sizeof err);
+}
+
+static void test_staged_sees_only_added_lines(void)
+{
+    sh("git init -q st");
+    /* before the first commit: everything staged is new */
+    plant("st/old.txt", "k = ghp_%{crc62:30}", 0);
+    log_t l;
+    sh("git -C st add old.txt");
+    CHECK_INT(staged("st", &l), WARD_OK);
+    CHECK_INT(l.findings, 1);
+    CHECK_INT(l.commits_null, 1);
+    sh("git -C st commit -qm one");
+    CHECK_INT(staged("st", &l), WARD_OK);
+    CHECK_INT(l.findings, 0);
+    /* an old secret stays silent when lines are added elsewhere in its file */
+    sh("printf 'top\\n' | cat - st/old.txt > st/t && mv st/t st/old.txt && git -C st add .");
+    CHECK_INT(staged("st", &l), WARD_OK);
+    CHECK_INT(l.findings, 0);
+    /* a new secret on an added line is found, at its line */
+    plant("st/old.txt", "n = npm_%{crc62:30}", 1);
+    sh("git -C st add .");
+    CHECK_INT(staged("st", &l), WARD_OK);
+    CHECK_INT(l.findings, 1);
+    CHECK_INT(l.lines[0], 3);
+    CHECK_STR(l.paths[0], "old.txt");
+    sh("git -C st commit -qm two");
+    /* unstaged edits are not looked at */
+    plant("st/old.txt", "u = ghp_%{crc62:30}", 1);
+    plant("st/untracked.txt", "u = ghp_%{crc62:30}", 0);
+    CHECK_INT(staged("st", &l), WARD_OK);
+    CHECK_INT(l.findings, 0);
+    /* a pure rename adds no line */
+    sh("git -C st checkout -q -- old.txt && rm st/untracked.txt && git -C st mv old.txt new.txt");
+    CHECK_INT(staged("st", &l), WARD_OK);
+    CHECK_INT(l.findings, 0);
+    /* a copy into another file is new */
+    sh("cp st/new.txt st/copy.txt && git -C st add copy.txt");
+    CHECK_INT(staged("st", &l), WARD_OK);
+    CHECK_INT(l.findings, 2);
+}
+
+static void test_staged_bare_is_an_error(void)
+{
+    log_t l;
+    CHECK_INT(staged("bare.git", &l), WARD_EINVAL);
+}
+
+int main(void)
+{
+    if (!mkdtemp(root))
+        return 1;
+    char err[256];
+    if (ward_engine_new(NULL, &E, err, sizeof err)) {
+        fprintf(stderr, "engine: %s\n", err);
+        return 1;
+    }
+    make_main_repo();
+    RUN(test_deleted_secret_found_once_with_commit);
+    RUN(test_revision_selection);
+    RUN(test_side_branch_and_tags);
+    RUN(test_threads_do_not_change_output);
+    RUN(test_binary_and_big_blobs);
+    RUN(test_corrupt_and_missing_objects);
+    RUN(test_shallow_clone);
+    RUN(test_bare_repository);
+    RUN(test_submodule_is_skipped);
+    RUN(test_not_a_repository);
+    RUN(test_abort);
+    RUN(test_staged_sees_only_added_lines);
+    RUN(test_staged_bare_is_an_error);
+    ward_engine_free(E);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    if (system(cmd) != 0)
+        return 1;
+    return check_summary();
+}
