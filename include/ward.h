@@ -146,7 +146,8 @@ typedef struct ward_finding {
 typedef int (*ward_finding_fn)(const ward_finding *f, void *user);
 
 /* Writes a redacted form of secret into out: the first few characters (at
- * most 4, fewer for short secrets) then "…(N chars)".  Never more than
+ * most 4, none for secrets under 8; for a PEM block its BEGIN line, which
+ * holds no key material) then "…(N chars)".  Never more than
  * outlen-1 bytes; always NUL-terminated when outlen > 0.  Returns out. */
 char *ward_redact(const char *secret, size_t len, char *out, size_t outlen);
 
