@@ -14,7 +14,10 @@ for b in "$ward" "$fake" "$gen" "$top/build/bench/redact_latency"; do
   [ -x "$b" ] || { echo "bench/redact.sh: missing $b: build first (cmake --build build)" >&2; exit 2; }
 done
 out=$top/bench/out
-mkdir -p "$out"
+mkdir -p "$out" "$top/bench/runs"
+# keep the report with the others (bench/runs/DATE-HOST.txt)
+exec > >(tee -a "$top/bench/runs/$(date +%F)-$(hostname -s).txt")
+echo "== bench/redact.sh --size $size --seed $seed, $(date -u +%FT%TZ), ward $("$ward" --version | cut -d' ' -f2)"
 # the same corpus bench/scan.sh makes and caches
 corpus=$out/corpus-$size-s$seed
 if [ ! -f "$corpus.stamp" ]; then
@@ -24,8 +27,9 @@ if [ ! -f "$corpus.stamp" ]; then
   touch "$corpus.stamp"
 fi
 stream=$out/stream-$size-s$seed.txt
-[ -f "$stream" ] || find "$corpus" -type f -print0 | sort -z | xargs -0 cat > "$stream"
+[ -s "$stream" ] || find "$corpus/" -type f -print0 | sort -z | xargs -0 cat > "$stream"
 bytes=$(stat -c %s "$stream")
+[ "$bytes" -gt 0 ] || { echo "bench/redact.sh: empty stream $stream" >&2; exit 1; }
 cat "$stream" > /dev/null # warm the cache
 best=
 for _ in 1 2 3; do
