@@ -32,8 +32,11 @@ int main(void) {
 C
 export PKG_CONFIG_PATH=$(dirname "$pc")
 sed -i "s|^prefix=.*|prefix=$prefix|" "$pc"
-# shellcheck disable=SC2046
-cc -o "$prefix/hello" "$prefix/hello.c" $(pkg-config --cflags ward) \
+# a sanitized build's library needs the sanitizers' runtime at link time
+san=""
+grep -q '^WARD_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" && san="-fsanitize=address,undefined"
+# shellcheck disable=SC2046,SC2086
+cc $san -o "$prefix/hello" "$prefix/hello.c" $(pkg-config --cflags ward) \
   $(pkg-config --libs --static ward) -lm
 LD_LIBRARY_PATH="$prefix/lib:$(dirname "$lib")" "$prefix/hello"
 man -l "$prefix/share/man/man1/ward.1" 2>/dev/null | grep -q "ward scan" || grep -q 'ward scan' "$prefix/share/man/man1/ward.1"
