@@ -94,6 +94,8 @@ int cmd_rules(int argc, char **argv);
 int cmd_redact(int argc, char **argv);
 int cmd_mask(int argc, char **argv);
 extern const cli_opt redact_opts[];
+int cmd_lsp(int argc, char **argv);
+extern const cli_opt lsp_opts[];
 /* @@ lsp declarations (issue 3) @@ */
 /* Git history, staged changes, hooks (cmd_git.c, cmd_hook.c). */
 int reporter_finding_git(reporter *r, const ward_finding *f, const ward_commit *c);

@@ -46,6 +46,16 @@ const cli_cmd cli_commands[] = {
      "status is CMD's (128+N when a signal N ended it).  Works for interactive shells: "
      "ward mask -- bash.",
      redact_opts, cmd_mask},
+    {"lsp", "[OPTIONS]", "run the language server (LSP over standard input and output)",
+     "Speaks the Language Server Protocol over standard input and output, for editors: "
+     "open documents are scanned as they change and each secret is reported as a "
+     "diagnostic whose range is exactly the secret (the message names the kind, never the "
+     "secret), with quick fixes (a ward:allow comment, the baseline, move to .env) and a "
+     "ward.scanWorkspace command.  The workspace's .ward.toml (else .gitleaks.toml) is read "
+     "at start and re-read when it changes.  See docs/lsp.md for the protocol and the "
+     "masking contract.  Exit status: 0 after shutdown and exit or when the client goes "
+     "away, 1 on exit without shutdown, 2 on an error.",
+     lsp_opts, cmd_lsp},
     /* @@ lsp entry (issue 3) @@ */
     {"git", "[OPTIONS] [REPO]", "scan a git repository's whole history",
      "Scans every commit reachable from any ref (or from --branch, or in --range, or after "

@@ -1,0 +1,1 @@
+-- Nothing starts until require('ward').setup() is called (see README.md).

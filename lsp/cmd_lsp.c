@@ -1,0 +1,103 @@
+/* cmd_lsp.c - `ward lsp`: the language server on standard input and output.
+ *
+ * Reads whatever arrives and feeds it to the server (lsp.c); replies are
+ * written whole, retrying short writes.  Ends on `exit` (status 0 after
+ * shutdown, 1 without, as the spec says), or with status 0 when the client
+ * goes away (end of input, or its end of the pipe closed).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../cli/cli.h"
+#include "lsp.h"
+
+enum { O_CONFIG = 'c', O_THREADS = 'j', O_NOCONFIG = 256, O_STDIO };
+
+const cli_opt lsp_opts[] = {
+    {O_CONFIG, 'c', "config", "FILE", "rules and allowlists to use instead of the workspace's "
+                                      ".ward.toml or .gitleaks.toml"},
+    {O_NOCONFIG, 0, "no-config", NULL, "do not look for .ward.toml or .gitleaks.toml"},
+    {O_THREADS, 'j', "threads", "N", "worker threads for a workspace scan (default: one per CPU)"},
+    {O_STDIO, 0, "stdio", NULL, "talk over standard input and output (the default and only "
+                                "transport; accepted for clients that pass it)"},
+    {0, 0, NULL, NULL, NULL},
+};
+
+static int write_all(const char *buf, size_t len, void *user)
+{
+    int fd = *(int *)user;
+    while (len) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int cmd_lsp(int argc, char **argv)
+{
+    const cli_cmd *self = cli_find("lsp");
+    cli_parse ps;
+    cli_parse_init(&ps, self, argc, argv);
+    lsp_options o = {0};
+    int opt;
+    while ((opt = cli_next(&ps)) != -1) {
+        switch (opt) {
+        case 'h': cli_print_help(stdout, self); return EXIT_CLEAN;
+        case O_CONFIG: o.config_path = ps.optarg; break;
+        case O_NOCONFIG: o.no_config = 1; break;
+        case O_STDIO: break;
+        case O_THREADS: {
+            char *end;
+            long n = strtol(ps.optarg, &end, 10);
+            if (*end || n < 1 || n > 1024) {
+                cli_error("invalid thread count '%s'", ps.optarg);
+                return EXIT_ERROR;
+            }
+            o.threads = (unsigned)n;
+            break;
+        }
+        default: return EXIT_ERROR;
+        }
+    }
+    if (ps.n_operands) {
+        cli_error("unexpected argument '%s' (see 'ward lsp --help')", ps.operands[0]);
+        return EXIT_ERROR;
+    }
+    int fd = 1;
+    char err[512] = "";
+    lsp_server *s = lsp_server_new(&o, write_all, &fd, err, sizeof err);
+    if (!s) {
+        cli_error("cannot load the rules: %s", err);
+        return EXIT_ERROR;
+    }
+    static char buf[1 << 16];
+    int rc = 0;
+    for (;;) {
+        ssize_t n = read(0, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* the client went away */
+        int r = lsp_feed(s, buf, (size_t)n);
+        if (r < 0) {
+            cli_error("out of memory");
+            rc = EXIT_ERROR;
+            break;
+        }
+        if (r > 0) {
+            rc = lsp_exit_status(s);
+            break;
+        }
+    }
+    lsp_server_free(s);
+    return rc;
+}
