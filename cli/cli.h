@@ -5,6 +5,7 @@
 #define WARD_CLI_H
 
 #include <stdio.h>
+#include <time.h>
 #include <ward.h>
 
 #define EXIT_CLEAN 0
@@ -123,6 +124,79 @@ int cli_baseline_known(cli_baseline *b, const ward_finding *f);
  * Frees everything. */
 int cli_baseline_finish(cli_baseline *b, int write);
 /* @@ git declarations (issue 6) @@ */
+
+/* run.c: what scan, git and staged share.  Common option keys (a command's
+ * own options use keys from OPT_LOCAL on). */
+enum {
+    OPT_FORMAT = 'f', OPT_CONFIG = 'c', OPT_THREADS = 'j', OPT_QUIET = 'q', OPT_VERBOSE = 'v',
+    OPT_SHOW = 256, OPT_NOCONFIG, OPT_NODEFAULT, OPT_MINCONF, OPT_BINARY, OPT_MAXSIZE,
+    OPT_ALLOWERR, OPT_COLOR, OPT_BASELINE, OPT_BASELINE_WRITE, OPT_UNUSED,
+    OPT_LOCAL = 300
+};
+
+/* The common option table entries; WHAT names the scanned things ("files",
+ * "blobs"). */
+#define CLI_RUN_OPTS(WHAT) \
+    {OPT_FORMAT, 'f', "format", "FORMAT", "output format: text (default), json (JSON Lines, " \
+                                          "one finding per line) or sarif (SARIF 2.1.0)"}, \
+    {OPT_SHOW, 0, "show-secrets", NULL, "print secrets in full instead of redacted"}, \
+    {OPT_CONFIG, 'c', "config", "FILE", "rules and allowlists in the gitleaks TOML schema " \
+                                        "(default: .ward.toml, else .gitleaks.toml, at the " \
+                                        "repository root)"}, \
+    {OPT_NOCONFIG, 0, "no-config", NULL, "do not look for .ward.toml or .gitleaks.toml"}, \
+    {OPT_NODEFAULT, 0, "no-default-rules", NULL, "use only the rules of --config"}, \
+    {OPT_MINCONF, 0, "min-confidence", "LEVEL", "report only findings of at least this " \
+                                                "confidence: low (default), medium or high"}, \
+    {OPT_BASELINE, 0, "baseline", "FILE", "report only findings not listed in FILE (made by " \
+                                          "--baseline-write)"}, \
+    {OPT_BASELINE_WRITE, 0, "baseline-write", "FILE", "record every finding in FILE (rule, " \
+                                                      "fingerprint, path; sorted) and exit 0 " \
+                                                      "unless there was an error"}, \
+    {OPT_UNUSED, 0, "report-unused", NULL, "list --baseline entries that matched nothing, " \
+                                           "on standard error"}, \
+    {OPT_BINARY, 0, "binary", NULL, "scan " WHAT " that look binary (a NUL byte in the " \
+                                    "first 8 KiB)"}, \
+    {OPT_MAXSIZE, 0, "max-file-size", "SIZE", "skip " WHAT " larger than SIZE bytes; K, M " \
+                                              "and G suffixes allowed (default: 50M)"}, \
+    {OPT_ALLOWERR, 0, "allow-errors", NULL, "unreadable " WHAT " are reported but do not " \
+                                            "make the exit status 2"}, \
+    {OPT_COLOR, 0, "color", "WHEN", "colour output: auto (default: when standard output is " \
+                                    "a terminal and NO_COLOR is unset), always or never"}, \
+    {OPT_QUIET, 'q', "quiet", NULL, "print no findings; only the exit status tells"}, \
+    {OPT_VERBOSE, 'v', "verbose", NULL, "also report skipped " WHAT " and configuration " \
+                                        "warnings"}
+
+typedef struct cli_run {
+    /* options */
+    cli_format fmt;
+    const char *color, *config;
+    int show, no_config, allow_errors, quiet, verbose, min_conf, binary;
+    unsigned threads;
+    uint64_t max_size;
+    ward_engine_options eo;
+    cli_baseline base;
+    /* set by the command: progress wording, or NULL for no progress */
+    const char *progress_verb, *progress_noun;
+    /* state */
+    reporter rep;
+    int progress_tty, progress_shown, broken_pipe;
+    unsigned long long findings, errors;
+    struct timespec start;
+} cli_run;
+
+/* Takes a common option: 1 taken, 0 not common, -1 bad value (reported). */
+int cli_run_option(cli_run *r, int key, const char *arg);
+/* Finds the config (from config_start, searching upwards for the repository
+ * root when search is set), loads the baseline and the engine, prepares the
+ * reporter.  0, or -1 after reporting. */
+int cli_run_begin(cli_run *r, const char *config_start, int search, ward_engine **e);
+/* Callbacks' bodies; cli_run_finding returns 1 to stop (output gone). */
+int cli_run_finding(cli_run *r, const ward_finding *f, const ward_commit *cm);
+void cli_run_event(cli_run *r, const ward_event *ev);
+void cli_run_progress(cli_run *r, const ward_progress *p);
+/* Finishes output and baseline, frees e, and gives the exit status.  what
+ * names the operation for a failure message ("scan"). */
+int cli_run_end(cli_run *r, ward_engine *e, ward_status st, const char *err, const char *what);
 extern const cli_opt scan_opts[];
 extern const cli_opt rules_opts[];
 

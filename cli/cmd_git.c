@@ -1,58 +1,17 @@
 /* cmd_git.c - `ward git` (a repository's whole history) and `ward staged`
- * (what is about to be committed), plus the baseline options they share
- * with `ward scan`.
+ * (what is about to be committed).
  *
- * Both commands load the engine as scan does (built-in catalog, plus
- * .ward.toml or .gitleaks.toml at the repository root, or --config), hand
- * the work to the library (ward_scan_git, ward_scan_staged) and print each
- * finding with the scan reporters, which add the commit when there is one.
- * Progress goes to stderr only when it is a terminal, as for scan.
+ * Both hand the work to the library (ward_scan_git, ward_scan_staged) and
+ * print each finding with the scan reporters, which add the commit when
+ * there is one.  Options, config, baselines, progress and the exit status
+ * are shared with `ward scan` (run.c).
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 
-enum {
-    O_FORMAT = 'f', O_CONFIG = 'c', O_THREADS = 'j', O_QUIET = 'q', O_VERBOSE = 'v',
-    O_SHOW = 256, O_NOCONFIG, O_BINARY, O_MAXSIZE, O_MINCONF, O_COLOR, O_ALLOWERR,
-    O_NODEFAULT, O_BRANCH, O_RANGE, O_SINCE, O_BASELINE, O_BASELINE_WRITE, O_UNUSED
-};
-
-#define COMMON_OPTS \
-    {O_FORMAT, 'f', "format", "FORMAT", "output format: text (default), json (JSON Lines, " \
-                                        "with commit, author, email and date) or sarif"}, \
-    {O_SHOW, 0, "show-secrets", NULL, "print secrets in full instead of redacted"}, \
-    {O_CONFIG, 'c', "config", "FILE", "rules and allowlists in the gitleaks TOML schema " \
-                                      "(default: .ward.toml, else .gitleaks.toml, at the " \
-                                      "repository root)"}, \
-    {O_NOCONFIG, 0, "no-config", NULL, "do not look for .ward.toml or .gitleaks.toml"}, \
-    {O_NODEFAULT, 0, "no-default-rules", NULL, "use only the rules of --config"}, \
-    {O_MINCONF, 0, "min-confidence", "LEVEL", "report only findings of at least this " \
-                                              "confidence: low (default), medium or high"}, \
-    {O_BASELINE, 0, "baseline", "FILE", "report only findings not listed in FILE (made by " \
-                                        "--baseline-write)"}, \
-    {O_BASELINE_WRITE, 0, "baseline-write", "FILE", "record every finding in FILE (rule, " \
-                                                    "fingerprint, path; sorted) and exit 0 " \
-                                                    "unless there was an error"}, \
-    {O_UNUSED, 0, "report-unused", NULL, "list --baseline entries that matched nothing, on " \
-                                         "standard error"}, \
-    {O_BINARY, 0, "binary", NULL, "scan blobs that look binary (a NUL byte in the first 8 " \
-                                  "KiB)"}, \
-    {O_MAXSIZE, 0, "max-file-size", "SIZE", "skip blobs larger than SIZE bytes; K, M and G " \
-                                            "suffixes allowed (default: 50M)"}, \
-    {O_ALLOWERR, 0, "allow-errors", NULL, "unreadable objects are reported but do not make " \
-                                          "the exit status 2"}, \
-    {O_COLOR, 0, "color", "WHEN", "colour output: auto (default), always or never"}, \
-    {O_QUIET, 'q', "quiet", NULL, "print no findings; only the exit status tells"}, \
-    {O_VERBOSE, 'v', "verbose", NULL, "also report skipped blobs, submodules and " \
-                                      "configuration warnings"}
+enum { O_BRANCH = OPT_LOCAL, O_RANGE, O_SINCE };
 
 const cli_opt git_opts[] = {
     {O_BRANCH, 0, "branch", "REV", "scan REV and its ancestors only (default: every ref and "
@@ -60,282 +19,50 @@ const cli_opt git_opts[] = {
     {O_RANGE, 0, "range", "A..B", "scan the commits reachable from B but not from A"},
     {O_SINCE, 0, "since-commit", "SHA", "scan only commits that are not SHA or its "
                                         "ancestors"},
-    {O_THREADS, 'j', "threads", "N", "worker threads (default: one per CPU)"},
-    COMMON_OPTS,
+    {OPT_THREADS, 'j', "threads", "N", "worker threads (default: one per CPU)"},
+    CLI_RUN_OPTS("blobs"),
     {0, 0, NULL, NULL, NULL},
 };
 
 const cli_opt staged_opts[] = {
-    COMMON_OPTS,
+    CLI_RUN_OPTS("files"),
     {0, 0, NULL, NULL, NULL},
 };
 
-/* ---------------------------------------------------------------------
- * Baselines.
- * ------------------------------------------------------------------- */
-
-int cli_baseline_start(cli_baseline *b)
-{
-    char err[1024];
-    if (b->report_unused && !b->known_path) {
-        cli_error("--report-unused needs --baseline");
-        return -1;
-    }
-    if (b->known_path) {
-        if (ward_baseline_new(&b->known)) {
-            cli_error("out of memory");
-            return -1;
-        }
-        ward_status st = ward_baseline_load(b->known, b->known_path, err, sizeof err);
-        if (st) {
-            cli_error("%s", err);
-            return -1;
-        }
-    }
-    if (b->write_path && ward_baseline_new(&b->record)) {
-        cli_error("out of memory");
-        return -1;
-    }
-    return 0;
-}
-
-int cli_baseline_known(cli_baseline *b, const ward_finding *f)
-{
-    if (b->record && !b->failed && ward_baseline_add(b->record, f) != WARD_OK)
-        b->failed = 1;
-    return b->known && ward_baseline_match(b->known, f);
-}
-
-int cli_baseline_finish(cli_baseline *b, int write)
-{
-    int rc = 0;
-    char err[1024];
-    if (b->record && write) {
-        if (b->failed) {
-            cli_error("cannot write '%s': too many findings for a baseline", b->write_path);
-            rc = -1;
-        } else if (ward_baseline_write(b->record, b->write_path, err, sizeof err)) {
-            cli_error("%s", err);
-            rc = -1;
-        }
-    }
-    if (b->known && b->report_unused) {
-        ward_baseline_entry en;
-        for (size_t i = 0; ward_baseline_get(b->known, i, &en) == WARD_OK; i++)
-            if (!en.used)
-                cli_error("unused baseline entry: %s %s %s", en.rule_id, en.fingerprint,
-                          en.path);
-    }
-    ward_baseline_free(b->known);
-    ward_baseline_free(b->record);
-    b->known = b->record = NULL;
-    return rc;
-}
-
-/* ---------------------------------------------------------------------
- * ward git and ward staged.
- * ------------------------------------------------------------------- */
-
-typedef struct git_ctx {
-    reporter rep;
-    cli_baseline base;
-    int quiet, verbose, min_conf;
-    int progress_tty, progress_shown, broken_pipe;
-    unsigned long long findings, errors;
-    struct timespec start;
-} git_ctx;
-
-static double elapsed(const git_ctx *c)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - c->start.tv_sec) + (double)(t.tv_nsec - c->start.tv_nsec) / 1e9;
-}
-
-static void clear_progress(git_ctx *c)
-{
-    if (c->progress_shown) {
-        fputs("\r\033[K", stderr);
-        c->progress_shown = 0;
-    }
-}
-
 static int on_finding(const ward_finding *f, const ward_commit *cm, void *user)
 {
-    git_ctx *c = user;
-    if ((int)f->confidence < c->min_conf)
-        return 0;
-    if (cli_baseline_known(&c->base, f))
-        return 0;
-    c->findings++;
-    if (c->quiet)
-        return 0;
-    clear_progress(c);
-    if (reporter_finding_git(&c->rep, f, cm) < 0) {
-        c->broken_pipe = 1;
-        return 1;
-    }
-    return 0;
+    return cli_run_finding(user, f, cm);
 }
 
 static void on_event(const ward_event *ev, void *user)
 {
-    git_ctx *c = user;
-    if (ev->kind == WARD_EV_ERROR)
-        c->errors++;
-    else if (!c->verbose)
-        return;
-    clear_progress(c);
-    cli_error("%s '%s': %s", ev->what, ev->path, ev->message);
+    cli_run_event(user, ev);
 }
 
 static void on_progress(const ward_progress *p, void *user)
 {
-    git_ctx *c = user;
-    if (!c->progress_tty)
-        return;
-    if (p->done) {
-        clear_progress(c);
-        return;
-    }
-    if (elapsed(c) < 0.25)
-        return;
-    fprintf(stderr, "\r\033[Khistory: %llu blobs, %.1f MB, %llu findings",
-            (unsigned long long)p->files, (double)p->bytes / 1e6,
-            (unsigned long long)p->findings);
-    fflush(stderr);
-    c->progress_shown = 1;
-}
-
-static int parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *s == '-')
-        return -1;
-    unsigned shift = 0;
-    switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    }
-    if (*end == 'i' && shift)
-        end++;
-    if ((*end == 'b' || *end == 'B') && shift)
-        end++;
-    if (*end || v == 0 || v > (ULLONG_MAX >> shift))
-        return -1;
-    *out = (uint64_t)v << shift;
-    return 0;
-}
-
-/* .ward.toml, else .gitleaks.toml, in the working tree holding start
- * (searched upwards when search is set). */
-static int find_config(const char *start, int search, char *out, size_t cap)
-{
-    char dir[PATH_MAX];
-    if (!realpath(start, dir))
-        return -1;
-    for (;;) {
-        char probe[PATH_MAX + 32];
-        struct stat sb;
-        snprintf(probe, sizeof probe, "%s/.git", dir);
-        if (stat(probe, &sb) == 0 || !search) {
-            static const char *const names[] = {".ward.toml", ".gitleaks.toml"};
-            for (int i = 0; i < 2; i++) {
-                snprintf(probe, sizeof probe, "%s/%s", strcmp(dir, "/") ? dir : "", names[i]);
-                if (stat(probe, &sb) == 0 && S_ISREG(sb.st_mode) &&
-                    (size_t)snprintf(out, cap, "%s", probe) < cap)
-                    return 0;
-            }
-            return -1;
-        }
-        char *slash = strrchr(dir, '/');
-        if (!slash || slash == dir)
-            return -1;
-        *slash = '\0';
-    }
-}
-
-static const cli_cmd *self_for(const cli_opt *opts)
-{
-    for (size_t i = 0; i < cli_n_commands; i++)
-        if (cli_commands[i].opts == opts)
-            return &cli_commands[i];
-    return NULL;
+    cli_run_progress(user, p);
 }
 
 static int run(int argc, char **argv, int staged)
 {
-    const cli_cmd *self = self_for(staged ? staged_opts : git_opts);
+    const cli_cmd *self = cli_find(staged ? "staged" : "git");
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
-    git_ctx c = {0};
+    cli_run r = {0};
     ward_git_options go = {0};
-    ward_engine_options eo = {0};
-    cli_format fmt = FMT_TEXT;
-    const char *color = "auto", *config = NULL;
-    int show = 0, no_config = 0, allow_errors = 0, opt;
+    int opt;
     while ((opt = cli_next(&ps)) != -1) {
+        int taken = cli_run_option(&r, opt, ps.optarg);
+        if (taken < 0)
+            return EXIT_ERROR;
+        if (taken)
+            continue;
         switch (opt) {
         case 'h': cli_print_help(stdout, self); return EXIT_CLEAN;
-        case O_FORMAT:
-            if (!strcmp(ps.optarg, "text")) fmt = FMT_TEXT;
-            else if (!strcmp(ps.optarg, "json")) fmt = FMT_JSON;
-            else if (!strcmp(ps.optarg, "sarif")) fmt = FMT_SARIF;
-            else {
-                cli_error("unknown format '%s' (text, json or sarif)", ps.optarg);
-                return EXIT_ERROR;
-            }
-            break;
-        case O_SHOW: show = 1; break;
-        case O_CONFIG: config = ps.optarg; break;
-        case O_NOCONFIG: no_config = 1; break;
-        case O_NODEFAULT: eo.no_default_rules = 1; break;
-        case O_MINCONF:
-            if (!strcmp(ps.optarg, "low")) c.min_conf = WARD_CONF_LOW;
-            else if (!strcmp(ps.optarg, "medium")) c.min_conf = WARD_CONF_MEDIUM;
-            else if (!strcmp(ps.optarg, "high")) c.min_conf = WARD_CONF_HIGH;
-            else {
-                cli_error("unknown confidence '%s' (low, medium or high)", ps.optarg);
-                return EXIT_ERROR;
-            }
-            break;
-        case O_THREADS: {
-            char *end;
-            long n = strtol(ps.optarg, &end, 10);
-            if (*end || n < 1 || n > 64) {
-                cli_error("bad thread count '%s' (1 to 64)", ps.optarg);
-                return EXIT_ERROR;
-            }
-            go.threads = (unsigned)n;
-            break;
-        }
-        case O_BINARY: go.scan_binary = 1; break;
-        case O_MAXSIZE:
-            if (parse_size(ps.optarg, &go.max_file_size)) {
-                cli_error("bad size '%s' (a number of bytes, with K, M or G)", ps.optarg);
-                return EXIT_ERROR;
-            }
-            break;
-        case O_ALLOWERR: allow_errors = 1; break;
-        case O_COLOR:
-            if (strcmp(ps.optarg, "auto") && strcmp(ps.optarg, "always") &&
-                strcmp(ps.optarg, "never")) {
-                cli_error("bad --color '%s' (auto, always or never)", ps.optarg);
-                return EXIT_ERROR;
-            }
-            color = ps.optarg;
-            break;
-        case O_QUIET: c.quiet = 1; break;
-        case O_VERBOSE: c.verbose = 1; break;
         case O_BRANCH: go.branch = ps.optarg; break;
         case O_RANGE: go.range = ps.optarg; break;
         case O_SINCE: go.since_commit = ps.optarg; break;
-        case O_BASELINE: c.base.known_path = ps.optarg; break;
-        case O_BASELINE_WRITE: c.base.write_path = ps.optarg; break;
-        case O_UNUSED: c.base.report_unused = 1; break;
         default: return EXIT_ERROR;
         }
     }
@@ -348,64 +75,21 @@ static int run(int argc, char **argv, int staged)
         return EXIT_ERROR;
     }
     const char *repo = ps.n_operands ? ps.operands[0] : NULL;
-    char found[PATH_MAX + 32];
-    if (!config && !no_config && find_config(repo ? repo : ".", !repo, found, sizeof found) == 0)
-        config = found;
-    if (eo.no_default_rules && !config) {
-        cli_error("--no-default-rules needs --config");
-        return EXIT_ERROR;
+    if (!staged) {
+        r.progress_verb = "history";
+        r.progress_noun = "blobs";
     }
-    if (cli_baseline_start(&c.base) < 0) {
-        cli_baseline_finish(&c.base, 0);
-        return EXIT_ERROR;
-    }
-    eo.config_path = config;
     ward_engine *e;
-    char err[1024];
-    ward_status st = ward_engine_new(&eo, &e, err, sizeof err);
-    if (st) {
-        cli_error("%s", *err ? err : ward_strerror(st));
-        cli_baseline_finish(&c.base, 0);
+    if (cli_run_begin(&r, repo ? repo : ".", !repo, &e))
         return EXIT_ERROR;
-    }
-    for (size_t i = 0; c.verbose && ward_engine_warning(e, i); i++)
-        cli_error("warning: %s", ward_engine_warning(e, i));
-    if (reporter_init(&c.rep, stdout, fmt, show, fmt == FMT_TEXT && cli_want_color(color), e)) {
-        cli_error("out of memory");
-        cli_baseline_finish(&c.base, 0);
-        ward_engine_free(e);
-        return EXIT_ERROR;
-    }
-    c.progress_tty = cli_isatty(2) && !c.quiet && !staged;
-    clock_gettime(CLOCK_MONOTONIC, &c.start);
-    ward_git_callbacks cb = {on_finding, on_event, on_progress, &c};
-    st = staged ? ward_scan_staged(e, repo, &go, &cb, err, sizeof err)
-                : ward_scan_git(e, repo, &go, &cb, err, sizeof err);
-    clear_progress(&c);
-    if (c.broken_pipe || reporter_finish(&c.rep) != 0) {
-        cli_baseline_finish(&c.base, 0);
-        ward_engine_free(e);
-        return c.findings ? EXIT_FOUND : EXIT_CLEAN;
-    }
-    int rc = c.findings ? EXIT_FOUND : EXIT_CLEAN;
-    if (st == WARD_EPARTIAL) {
-        if (!allow_errors)
-            rc = EXIT_ERROR;
-    } else if (st != WARD_OK) {
-        if (*err)
-            cli_error("%s", err);
-        else
-            cli_error("%s failed: %s", staged ? "staged scan" : "history scan",
-                      ward_strerror(st));
-        rc = EXIT_ERROR;
-    }
-    int full = st == WARD_OK || st == WARD_EPARTIAL;
-    if (cli_baseline_finish(&c.base, full) < 0)
-        rc = EXIT_ERROR;
-    else if (c.base.write_path && full && rc == EXIT_FOUND)
-        rc = EXIT_CLEAN; /* the findings are now the baseline */
-    ward_engine_free(e);
-    return rc;
+    go.threads = r.threads;
+    go.scan_binary = r.binary;
+    go.max_file_size = r.max_size;
+    ward_git_callbacks cb = {on_finding, on_event, on_progress, &r};
+    char err[1024] = "";
+    ward_status st = staged ? ward_scan_staged(e, repo, &go, &cb, err, sizeof err)
+                            : ward_scan_git(e, repo, &go, &cb, err, sizeof err);
+    return cli_run_end(&r, e, st, err, staged ? "staged scan" : "history scan");
 }
 
 int cmd_git(int argc, char **argv)
