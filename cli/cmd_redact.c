@@ -107,9 +107,10 @@ static int parse_style(const char *s, ward_mask_style *st)
 
 /* Parses the shared options; returns the index of the first operand in
  * argv, or -1 on error (already reported), or -2 after --help. */
-static int parse_common(const char *name, int argc, char **argv, ward_mask_style *style,
-                        ward_engine **e, cli_parse *ps, int stop_at_operand)
+static int parse_common(const char *name, int argc, char **argv, ward_engine **e,
+                        ward_redactor **red, cli_parse *ps, int stop_at_operand)
 {
+    ward_mask_style style = WARD_MASK_DOTS;
     const cli_cmd *self = cli_find(name);
     ward_engine_options eo = {0};
     int opt;
@@ -127,7 +128,7 @@ static int parse_common(const char *name, int argc, char **argv, ward_mask_style
         switch (opt) {
         case 'h': cli_print_help(stdout, self); return -2;
         case O_STYLE:
-            if (parse_style(ps->optarg, style))
+            if (parse_style(ps->optarg, &style))
                 return -1;
             break;
         case O_CONFIG: eo.config_path = ps->optarg; break;
@@ -138,6 +139,11 @@ static int parse_common(const char *name, int argc, char **argv, ward_mask_style
     ward_status st = ward_engine_new(&eo, e, err, sizeof err);
     if (st) {
         cli_error("%s", *err ? err : ward_strerror(st));
+        return -1;
+    }
+    if (ward_redactor_new(*e, style, red)) {
+        cli_error("out of memory");
+        ward_engine_free(*e);
         return -1;
     }
     return ps->i;
@@ -199,20 +205,14 @@ static int pump(ward_redactor *r, int fd, const char *label, out_t *o)
 
 int cmd_redact(int argc, char **argv)
 {
-    ward_mask_style style = WARD_MASK_DOTS;
     ward_engine *e = NULL;
+    ward_redactor *r = NULL;
     cli_parse ps;
-    int first = parse_common("redact", argc, argv, &style, &e, &ps, 0);
+    int first = parse_common("redact", argc, argv, &e, &r, &ps, 0);
     if (first == -2)
         return EXIT_CLEAN;
     if (first < 0)
         return EXIT_ERROR;
-    ward_redactor *r;
-    if (ward_redactor_new(e, style, &r)) {
-        cli_error("out of memory");
-        ward_engine_free(e);
-        return EXIT_ERROR;
-    }
     static out_t o;
     o.fd = 1;
     o.tty = isatty(1);
@@ -268,22 +268,17 @@ static void on_term(int sig)
 
 int cmd_mask(int argc, char **argv)
 {
-    ward_mask_style style = WARD_MASK_DOTS;
     ward_engine *e = NULL;
+    ward_redactor *r = NULL;
     cli_parse ps;
-    int first = parse_common("mask", argc, argv, &style, &e, &ps, 1);
+    int first = parse_common("mask", argc, argv, &e, &r, &ps, 1);
     if (first == -2)
         return EXIT_CLEAN;
     if (first < 0)
         return EXIT_ERROR;
     if (first >= argc) {
         cli_error("mask needs a command: ward mask [OPTIONS] -- CMD [ARGS...]");
-        ward_engine_free(e);
-        return EXIT_ERROR;
-    }
-    ward_redactor *r;
-    if (ward_redactor_new(e, style, &r)) {
-        cli_error("out of memory");
+        ward_redactor_free(r);
         ward_engine_free(e);
         return EXIT_ERROR;
     }

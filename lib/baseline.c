@@ -158,17 +158,6 @@ static void settle(ward_baseline *b)
     b->sorted = 1;
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int is_hex(const char *s, size_t n)
 {
@@ -184,7 +173,7 @@ ward_status ward_baseline_load(ward_baseline *b, const char *path, char *err, si
         return WARD_EINVAL;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        set_err(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        ward_set_err(err, errlen, "cannot open '%s': %s", path, strerror(errno));
         return WARD_EIO;
     }
     char *line = NULL;
@@ -197,7 +186,7 @@ ward_status ward_baseline_load(ward_baseline *b, const char *path, char *err, si
         total += (size_t)got;
         size_t len = (size_t)got;
         if (total > MAX_FILE) {
-            set_err(err, errlen, "%s:%lu: %s", path, no, "baseline larger than 256 MiB");
+            ward_set_err(err, errlen, "%s:%lu: %s", path, no, "baseline larger than 256 MiB");
             st = WARD_ETOOBIG;
             break;
         }
@@ -208,19 +197,19 @@ ward_status ward_baseline_load(ward_baseline *b, const char *path, char *err, si
         char *t1 = memchr(line, '\t', len), *t2 = t1 ? memchr(t1 + 1, '\t', len - (size_t)(t1 + 1 - line)) : NULL;
         if (len > MAX_LINE || !t1 || !t2 || t1 == line || !t2[1] ||
             !is_hex(t1 + 1, (size_t)(t2 - t1 - 1)) || memchr(t2 + 1, '\t', len - (size_t)(t2 + 1 - line))) {
-            set_err(err, errlen, "%s:%lu: %s", path, no,
+            ward_set_err(err, errlen, "%s:%lu: %s", path, no,
                     "expected rule, fingerprint and path separated by tabs");
             st = WARD_ECONFIG;
             break;
         }
         st = push_line(b, line, len);
         if (st) {
-            set_err(err, errlen, "%s:%lu: %s", path, no, ward_strerror(st));
+            ward_set_err(err, errlen, "%s:%lu: %s", path, no, ward_strerror(st));
             break;
         }
     }
     if (st == WARD_OK && ferror(f)) {
-        set_err(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+        ward_set_err(err, errlen, "cannot read '%s': %s", path, strerror(errno));
         st = WARD_EIO;
     }
     free(line);
@@ -260,12 +249,12 @@ ward_status ward_baseline_write(ward_baseline *b, const char *path, char *err, s
     settle(b);
     char tmp[4096];
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= sizeof tmp) {
-        set_err(err, errlen, "cannot write '%s': %s", path, "path too long");
+        ward_set_err(err, errlen, "cannot write '%s': %s", path, "path too long");
         return WARD_EIO;
     }
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        set_err(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        ward_set_err(err, errlen, "cannot write '%s': %s", path, strerror(errno));
         return WARD_EIO;
     }
     fputs("# ward baseline: rule<TAB>fingerprint<TAB>path, sorted; no secrets\n", f);
@@ -275,7 +264,7 @@ ward_status ward_baseline_write(ward_baseline *b, const char *path, char *err, s
     }
     int bad = ferror(f);
     if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        set_err(err, errlen, "cannot write '%s': %s", path, strerror(errno ? errno : EIO));
+        ward_set_err(err, errlen, "cannot write '%s': %s", path, strerror(errno ? errno : EIO));
         unlink(tmp);
         return WARD_EIO;
     }

@@ -59,6 +59,16 @@ const char *ward_confidence_name(ward_confidence c)
     return "unknown";
 }
 
+void ward_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
 int ward_engine_warn(struct ward_engine *e, const char *fmt, ...)
 {
     char buf[512];

@@ -48,17 +48,6 @@
 #define BINARY_PROBE 8192u
 #define DEFAULT_MAX_SIZE (50ull << 20)
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static const char *git_msg(void)
 {
@@ -149,15 +138,15 @@ static ward_status open_repo(const char *path, git_repository **repo, char *err,
     const char *p = path ? path : ".";
     struct stat sb;
     if (stat(p, &sb) < 0) {
-        set_err(err, errlen, "cannot open '%s': %s", p, strerror(errno));
+        ward_set_err(err, errlen, "cannot open '%s': %s", p, strerror(errno));
         return WARD_EIO;
     }
     if (git_repository_open_ext(repo, p, search ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
         const git_error *ge = git_error_last();
         if (ge && ge->klass == GIT_ERROR_REPOSITORY && strstr(ge->message, "could not find"))
-            set_err(err, errlen, "'%s' is not a git repository", p);
+            ward_set_err(err, errlen, "'%s' is not a git repository", p);
         else
-            set_err(err, errlen, "cannot open '%s': %s", p, git_msg());
+            ward_set_err(err, errlen, "cannot open '%s': %s", p, git_msg());
         *repo = NULL;
         return WARD_EIO;
     }
@@ -386,13 +375,13 @@ static ward_status resolve(hist *h, const char *spec, git_oid *out)
 {
     git_object *obj, *peeled;
     if (git_revparse_single(&obj, h->repo, spec) < 0) {
-        set_err(h->err, h->errlen, "unknown revision '%s': %s", spec, git_msg());
+        ward_set_err(h->err, h->errlen, "unknown revision '%s': %s", spec, git_msg());
         return WARD_EINVAL;
     }
     int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
     git_object_free(obj);
     if (rc < 0) {
-        set_err(h->err, h->errlen, "revision '%s' is not a commit: %s", spec, git_msg());
+        ward_set_err(h->err, h->errlen, "revision '%s' is not a commit: %s", spec, git_msg());
         return WARD_EINVAL;
     }
     git_oid_cpy(out, git_object_id(peeled));
@@ -405,7 +394,7 @@ static ward_status walk_all_refs(hist *h)
 {
     git_strarray names = {0};
     if (git_reference_list(&names, h->repo) < 0) {
-        set_err(h->err, h->errlen, "cannot list references: %s", git_msg());
+        ward_set_err(h->err, h->errlen, "cannot list references: %s", git_msg());
         return WARD_EIO;
     }
     qsort(names.strings, names.count, sizeof *names.strings, name_cmp);
@@ -448,7 +437,7 @@ static ward_status collect(hist *h)
     if (o->range) {
         const char *dots = strstr(o->range, "..");
         if (!dots || dots[2] == '.') {
-            set_err(h->err, h->errlen, "bad range '%s' (expected A..B)", o->range);
+            ward_set_err(h->err, h->errlen, "bad range '%s' (expected A..B)", o->range);
             return WARD_EINVAL;
         }
         char left[1024];
@@ -1080,7 +1069,7 @@ out:
     git_repository_free(h.repo);
     git_libgit2_shutdown();
     if (st == WARD_ETOOBIG && errbuf && !*errbuf)
-        set_err(errbuf, errlen, "more than %u objects in the history", WARD_GIT_MAX_OBJECTS);
+        ward_set_err(errbuf, errlen, "more than %u objects in the history", WARD_GIT_MAX_OBJECTS);
     if (st)
         return st;
     if (h.aborted)
@@ -1204,13 +1193,13 @@ ward_status ward_scan_staged(const ward_engine *e, const char *repo,
     if (st)
         goto out;
     if (git_repository_is_bare(r)) {
-        set_err(errbuf, errlen, "'%s' is a bare repository: nothing is staged",
+        ward_set_err(errbuf, errlen, "'%s' is a bare repository: nothing is staged",
                 repo ? repo : ".");
         st = WARD_EINVAL;
         goto out;
     }
     if (git_repository_index(&idx, r) < 0) {
-        set_err(errbuf, errlen, "cannot open the index: %s", git_msg());
+        ward_set_err(errbuf, errlen, "cannot open the index: %s", git_msg());
         st = WARD_EIO;
         goto out;
     }
@@ -1219,7 +1208,7 @@ ward_status ward_scan_staged(const ward_engine *e, const char *repo,
         tree = (git_tree *)head;
         head = NULL;
     } else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
-        set_err(errbuf, errlen, "cannot read HEAD: %s", git_msg());
+        ward_set_err(errbuf, errlen, "cannot read HEAD: %s", git_msg());
         st = WARD_EIO;
         goto out;
     }
@@ -1228,7 +1217,7 @@ ward_status ward_scan_staged(const ward_engine *e, const char *repo,
     dopt.context_lines = 0;
     dopt.interhunk_lines = 0;
     if (git_diff_tree_to_index(&diff, r, tree, idx, &dopt) < 0) {
-        set_err(errbuf, errlen, "cannot compare the index with HEAD: %s", git_msg());
+        ward_set_err(errbuf, errlen, "cannot compare the index with HEAD: %s", git_msg());
         st = WARD_EIO;
         goto out;
     }
@@ -1236,7 +1225,7 @@ ward_status ward_scan_staged(const ward_engine *e, const char *repo,
     git_diff_find_options_init(&fopt, GIT_DIFF_FIND_OPTIONS_VERSION);
     fopt.flags = GIT_DIFF_FIND_RENAMES;
     if (git_diff_find_similar(diff, &fopt) < 0) {
-        set_err(errbuf, errlen, "cannot compare the index with HEAD: %s", git_msg());
+        ward_set_err(errbuf, errlen, "cannot compare the index with HEAD: %s", git_msg());
         st = WARD_EIO;
         goto out;
     }

@@ -93,6 +93,9 @@ struct ward_engine {
 pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r);
 int ward_engine_warn(struct ward_engine *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Formats into a caller's error buffer; NULL or 0-sized buffers are fine. */
+void ward_set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* rules.c: load rule tables from TOML text into e, after whatever its
  * [extend] names (the built-in catalog, another file).  depth is 0 for a

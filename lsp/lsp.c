@@ -305,14 +305,21 @@ static char *home_dir(const lsp_server *s, const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
-static void add_root(lsp_server *s, const char *uri)
+/* A workspace folder's path without trailing slashes, or NULL. */
+static char *root_path(const char *uri)
 {
     char *p = uri_to_path(uri);
-    if (!p)
-        return;
-    size_t n = strlen(p);
+    size_t n = p ? strlen(p) : 0;
     while (n > 1 && p[n - 1] == '/')
         p[--n] = '\0';
+    return p;
+}
+
+static void add_root(lsp_server *s, const char *uri)
+{
+    char *p = root_path(uri);
+    if (!p)
+        return;
     for (size_t i = 0; i < s->n_roots; i++)
         if (!strcmp(s->roots[i], p)) {
             free(p);
@@ -329,12 +336,9 @@ static void add_root(lsp_server *s, const char *uri)
 
 static void remove_root(lsp_server *s, const char *uri)
 {
-    char *p = uri_to_path(uri);
+    char *p = root_path(uri);
     if (!p)
         return;
-    size_t n = strlen(p);
-    while (n > 1 && p[n - 1] == '/')
-        p[--n] = '\0';
     for (size_t i = 0; i < s->n_roots; i++)
         if (!strcmp(s->roots[i], p)) {
             free(s->roots[i]);
