@@ -390,8 +390,13 @@ ward_status ward_baseline_get(ward_baseline *b, size_t i, ward_baseline_entry *o
  * characters then their 6-character base62 CRC32, as GitHub and npm tokens
  * end), %{jwt}, %{pem:LABEL} (a PEM block whose body is DER),
  * %{pemjson:LABEL} (the same, newlines written as the two characters \n, as
- * inside a JSON string), %{uuid}, %{<} and %{>} (mark where the secret
- * starts and ends), and %% for a literal percent sign.
+ * inside a JSON string), %{uuid}, %{bech32:N} and %{BECH32:N} (the bech32
+ * alphabet, lower and upper case), %{pypi} (a PyPI token whose macaroon
+ * decodes), %{glsa} (a Grafana service account token with its CRC32 tail),
+ * %{atlassian:PREFIX} (an Atlassian-style token ending "=" and a hex CRC32),
+ * %{gitlabrt:PREFIX} (a GitLab routable token with its base36 length and
+ * CRC32), %{<} and %{>} (mark where the secret starts and ends), and %% for
+ * a literal percent sign.
  * ------------------------------------------------------------------- */
 
 /* Expands tmpl with the pseudo-random state *seed (advanced on return).

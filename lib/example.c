@@ -23,6 +23,16 @@
  *                  two characters \n, as it appears inside a JSON string
  *                  (a service-account file's "private_key")
  *   %{uuid}        a random version-4 UUID, lowercase
+ *   %{bech32:N} %{BECH32:N}  N characters of the bech32 alphabet, lower/upper
+ *   %{pypi}        a PyPI API token: pypi- + base64url of a version 2
+ *                  macaroon located at pypi.org, with a 32-byte signature
+ *   %{glsa}        a Grafana service account token: glsa_ + 32 base62 + _ +
+ *                  the little-endian hex CRC32 of what precedes it
+ *   %{atlassian:PREFIX}  PREFIX + base64url to 183 characters + "=" + the
+ *                  uppercase big-endian hex CRC32 of those 184 (192 in all)
+ *   %{gitlabrt:PREFIX}  a GitLab routable token: PREFIX + base64url payload
+ *                  + ".01." + 2 base36 digits of its length + 7 of the CRC32
+ *                  (PREFIX: 1..32 characters of [A-Za-z0-9_-])
  *   %{<} %{>}      where the secret starts and ends (%{>} may be left out:
  *                  the secret then runs to the end)
  *   %%             a literal percent sign
@@ -423,6 +433,113 @@ static void emit_uuid(expander *x)
     put(x, s, sizeof s);
 }
 
+
+/* ------------------------------------------------ checksummed provider tokens */
+
+static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static int valid_prefix(const char *s, size_t n)
+{
+    if (n == 0 || n > 32) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+/* pypi- + base64url (unpadded) of a version 2 macaroon located at pypi.org:
+ * an identifier, one caveat, and a 32-byte signature. */
+static void emit_pypi(expander *x)
+{
+    static const char caveat[] = "{\"version\":1,\"permissions\":\"user\"}";
+    unsigned char m[160], sig[32];
+    char id[32], out[256];
+    size_t n = 0;
+    m[n++] = 2;
+    m[n++] = 1; m[n++] = 8; memcpy(m + n, "pypi.org", 8); n += 8;
+    rand_chars(x->seed, "0123456789abcdef", id, sizeof id);
+    m[n++] = 2; m[n++] = sizeof id; memcpy(m + n, id, sizeof id); n += sizeof id;
+    m[n++] = 0;
+    m[n++] = 2; m[n++] = sizeof caveat - 1; memcpy(m + n, caveat, sizeof caveat - 1); n += sizeof caveat - 1;
+    m[n++] = 0;
+    m[n++] = 0;
+    rand_bytes(x->seed, sig, sizeof sig);
+    m[n++] = 6; m[n++] = 32; memcpy(m + n, sig, 32); n += 32;
+    long k = ward_base64_encode(m, n, 1, 0, out, sizeof out);
+    if (k < 0) { x->full = 1; return; }
+    put_str(x, "pypi-");
+    put(x, out, (size_t)k);
+}
+
+/* glsa_ + 32 base62 + _ + the little-endian hex CRC32 of what precedes it. */
+static void emit_glsa(expander *x)
+{
+    static const char hex[] = "0123456789abcdef";
+    char t[5 + 32 + 1 + 8];
+    memcpy(t, "glsa_", 5);
+    rand_chars(x->seed, A62, t + 5, 32);
+    uint32_t c = ward_crc32(t, 37);
+    t[37] = '_';
+    for (int i = 0; i < 4; i++) {
+        unsigned char b = (unsigned char)(c >> (8 * i));
+        t[38 + 2 * i] = hex[b >> 4];
+        t[39 + 2 * i] = hex[b & 15];
+    }
+    put(x, t, sizeof t);
+}
+
+/* PREFIX + base64url to 183 characters, "=", and the big-endian uppercase
+ * hex CRC32 of everything before the digits: 192 characters in all. */
+static void emit_atlassian(expander *x, const char *prefix, size_t plen)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char t[192];
+    memcpy(t, prefix, plen);
+    rand_chars(x->seed, B64URL, t + plen, 183 - plen);
+    t[183] = '=';
+    uint32_t c = ward_crc32(t, 184);
+    for (int i = 0; i < 8; i++) t[184 + i] = hex[(c >> (28 - 4 * i)) & 15];
+    put(x, t, sizeof t);
+}
+
+static size_t b36(uint64_t v, size_t width, char *out)
+{
+    static const char d[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    for (size_t i = width; i > 0; i--) { out[i - 1] = d[v % 36]; v /= 36; }
+    return width;
+}
+
+/* A GitLab routable token: PREFIX + base64url(16 random bytes + routing
+ * payload + its length byte) + ".01." + 2 base36 digits of the base64
+ * length + 7 base36 digits of the CRC32 of everything before them. */
+static void emit_gitlab_routable(expander *x, const char *prefix, size_t plen)
+{
+    unsigned char raw[64];
+    char t[160];
+    size_t n = 0;
+    rand_bytes(x->seed, raw, 16);
+    n = 16;
+    char payload[40];
+    size_t pl = 0;
+    memcpy(payload, "o:", 2); pl = 2;
+    rand_chars(x->seed, "0123456789abcdefghijklmnopqrstuvwxyz", payload + pl, 6); pl += 6;
+    memcpy(payload + pl, "\nu:", 3); pl += 3;
+    rand_chars(x->seed, "0123456789abcdefghijklmnopqrstuvwxyz", payload + pl, 5); pl += 5;
+    memcpy(raw + n, payload, pl); n += pl;
+    raw[n++] = (unsigned char)pl;
+    memcpy(t, prefix, plen);
+    long k = ward_base64_encode(raw, n, 1, 0, t + plen, sizeof t - plen - 20);
+    if (k < 0) { x->full = 1; return; }
+    size_t o = plen + (size_t)k;
+    memcpy(t + o, ".01.", 4); o += 4;
+    o += b36((uint64_t)k, 2, t + o);
+    o += b36(ward_crc32(t, o), 7, t + o);
+    put(x, t, o);
+}
+
 /* ----------------------------------------------------------- directives */
 
 static const struct {
@@ -441,6 +558,8 @@ static const struct {
     { "b64", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" },
     { "b64url", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" },
     { "crc62", A62 },
+    { "bech32", "qpzry9x8gf2tvdw0s3jn54khce6mua7l" },
+    { "BECH32", "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L" },
 };
 
 static int name_is(const char *name, size_t n, const char *want)
@@ -514,6 +633,16 @@ ward_status ward_example_expand(const char *tmpl, uint64_t *seed, char *out,
             emit_jwt(&x);
         } else if (!arg && name_is(body, name_len, "uuid")) {
             emit_uuid(&x);
+        } else if (!arg && name_is(body, name_len, "pypi")) {
+            emit_pypi(&x);
+        } else if (!arg && name_is(body, name_len, "glsa")) {
+            emit_glsa(&x);
+        } else if (arg && name_is(body, name_len, "atlassian")) {
+            if (!valid_prefix(arg, arg_len) || arg_len > 100) st = WARD_EINVAL;
+            else emit_atlassian(&x, arg, arg_len);
+        } else if (arg && name_is(body, name_len, "gitlabrt")) {
+            if (!valid_prefix(arg, arg_len)) st = WARD_EINVAL;
+            else emit_gitlab_routable(&x, arg, arg_len);
         } else if (arg && (name_is(body, name_len, "pem") || name_is(body, name_len, "pemjson"))) {
             if (!valid_label(arg, arg_len)) st = WARD_EINVAL;
             else emit_pem(&x, arg, arg_len, name_is(body, name_len, "pemjson"));

@@ -349,6 +349,204 @@ static ward_vresult v_openai(const char *s, size_t len, const char **reason)
     return answer(reason, WARD_V_NA, "no T3BlbkFJ marker");
 }
 
+
+/* ----------------------------------------------------- GitLab routable */
+
+static int b36_val(unsigned char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 10;
+    return -1;
+}
+
+/* GitLab's routable tokens (gitlab-org/gitlab lib/authn/token_field/
+ * generator/routable_token.rb): PREFIX + base64url(16 random bytes, the
+ * routing payload "k:v\n...", one byte of its length) + "." + a 2-character
+ * base36 version + "." + the base64 part's length in 2 base36 characters +
+ * the CRC32 of everything before it in 7 base36 characters, zero-padded.
+ * Earlier tokens had no version segment.  Tokens without the 9-character
+ * tail are the older random kind, which carry nothing to check. */
+static ward_vresult v_gitlab_routable(const char *s, size_t len, const char **reason)
+{
+    size_t dot = len;
+    for (size_t i = len; i > 0; i--)
+        if (s[i - 1] == '.') { dot = i - 1; break; }
+    if (dot == len || len - dot - 1 != 9) return answer(reason, WARD_V_NA, "not a routable token");
+    const char *tail = s + dot + 1;
+    uint64_t plen = 0, crc = 0;
+    for (size_t i = 0; i < 9; i++) {
+        int v = b36_val((unsigned char)tail[i]);
+        if (v < 0) return answer(reason, WARD_V_NA, "not a routable token");
+        if (i < 2) plen = plen * 36 + (uint64_t)v;
+        else crc = crc * 36 + (uint64_t)v;
+    }
+    size_t pend = dot;   /* where the base64 part ends */
+    if (dot >= 3 && s[dot - 3] == '.' && b36_val((unsigned char)s[dot - 2]) >= 0 &&
+        b36_val((unsigned char)s[dot - 1]) >= 0)
+        pend = dot - 3;
+    if (plen == 0 || plen > pend) return answer(reason, WARD_V_INVALID, "payload length mismatch");
+    for (size_t i = pend - (size_t)plen; i < pend; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!is_b62(c) && c != '-' && c != '_')
+            return answer(reason, WARD_V_INVALID, "payload length mismatch");
+    }
+    if (ward_crc32(s, len - 7) != crc) return answer(reason, WARD_V_INVALID, "checksum mismatch");
+    return answer(reason, WARD_V_VALID, "checksum valid");
+}
+
+/* ------------------------------------------------ Grafana service tokens */
+
+static int hex_val(unsigned char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* grafana/grafana pkg/components/satokengen: "gl" + service id + "_" + 32
+ * random characters, then "_" and the hex of the IEEE CRC32 of everything
+ * before that underscore, its four bytes written little-endian first. */
+static ward_vresult v_grafana_sa(const char *s, size_t len, const char **reason)
+{
+    if (len < 12 || s[0] != 'g' || s[1] != 'l' || s[len - 9] != '_')
+        return answer(reason, WARD_V_NA, "not a checksummed token");
+    uint32_t want = 0;
+    for (size_t i = 0; i < 4; i++) {
+        int hi = hex_val((unsigned char)s[len - 8 + 2 * i]), lo = hex_val((unsigned char)s[len - 7 + 2 * i]);
+        if (hi < 0 || lo < 0 || (s[len - 8 + 2 * i] >= 'A' && s[len - 8 + 2 * i] <= 'F') ||
+            (s[len - 7 + 2 * i] >= 'A' && s[len - 7 + 2 * i] <= 'F'))
+            return answer(reason, WARD_V_NA, "not a checksummed token");
+        want |= (uint32_t)(hi << 4 | lo) << (8 * i);
+    }
+    if (ward_crc32(s, len - 9) != want) return answer(reason, WARD_V_INVALID, "checksum mismatch");
+    return answer(reason, WARD_V_VALID, "checksum valid");
+}
+
+/* --------------------------------------------------------------- Atlassian */
+
+/* Atlassian API and access tokens (ATATT3..., ATCTT3...) end in "=" and 8
+ * hex digits, the big-endian CRC32 of everything before the digits.
+ * Atlassian does not document this (the scheme is as scanners that check it
+ * describe it), so a mismatch proves nothing and leaves the rule's own
+ * confidence: only a match, which chance gives 1 in 2^32, counts. */
+static ward_vresult v_atlassian(const char *s, size_t len, const char **reason)
+{
+    if (len < 20 || s[len - 9] != '=') return answer(reason, WARD_V_NA, "not a checksummed token");
+    uint32_t want = 0;
+    for (size_t i = len - 8; i < len; i++) {
+        int v = hex_val((unsigned char)s[i]);
+        if (v < 0) return answer(reason, WARD_V_NA, "not a checksummed token");
+        want = want << 4 | (uint32_t)v;
+    }
+    if (ward_crc32(s, len - 8) != want) return answer(reason, WARD_V_NA, "checksum not confirmed");
+    return answer(reason, WARD_V_VALID, "checksum valid");
+}
+
+/* -------------------------------------------------------------------- PyPI */
+
+/* One field of a version 2 binary macaroon (libmacaroons' format, which
+ * pymacaroons and so PyPI write): a varint type, and for types other than
+ * 0 (end of section) a varint length and that many bytes. */
+static int mac_field(const unsigned char *d, size_t n, size_t *i, unsigned *type,
+                     const unsigned char **val, size_t *vlen)
+{
+    uint64_t v[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        if (k == 1 && v[0] == 0) break;
+        int shift = 0;
+        for (;;) {
+            if (*i >= n || shift > 28) return 0;
+            unsigned char b = d[(*i)++];
+            v[k] |= (uint64_t)(b & 0x7F) << shift;
+            shift += 7;
+            if (!(b & 0x80)) break;
+        }
+    }
+    *type = (unsigned)v[0];
+    *vlen = 0;
+    *val = NULL;
+    if (v[0] == 0) return 1;
+    if (v[1] > n - *i) return 0;
+    *val = d + *i;
+    *vlen = (size_t)v[1];
+    *i += (size_t)v[1];
+    return 1;
+}
+
+/* PyPI API tokens (warehouse, "pypi-" + base64url of a serialised
+ * macaroon, docs pypi.org/help/#apitoken): the macaroon must be version 2,
+ * located at pypi.org (or test.pypi.org), have an identifier, well-formed
+ * caveat sections, and end in a 32-byte signature. */
+static ward_vresult v_pypi(const char *s, size_t len, const char **reason)
+{
+    unsigned char d[MAX_DECODED];
+    if (len > MAX_SECRET) return answer(reason, WARD_V_NA, "too long to check");
+    if (len < 6 || memcmp(s, "pypi-", 5) != 0) return answer(reason, WARD_V_NA, "not a PyPI token");
+    size_t bl = len - 5;
+    while (bl > 0 && s[5 + bl - 1] == '=') bl--;
+    long n = ward_base64_decode(s + 5, bl, 1, d, sizeof d);
+    if (n < 2 || d[0] != 2) return answer(reason, WARD_V_INVALID, "not a decodable macaroon");
+    size_t i = 1, vl;
+    unsigned t;
+    const unsigned char *v;
+    if (!mac_field(d, (size_t)n, &i, &t, &v, &vl) || t != 1 ||
+        !((vl == 8 && memcmp(v, "pypi.org", 8) == 0) || (vl == 13 && memcmp(v, "test.pypi.org", 13) == 0)))
+        return answer(reason, WARD_V_INVALID, "macaroon not located at pypi.org");
+    if (!mac_field(d, (size_t)n, &i, &t, &v, &vl) || t != 2 || vl == 0 ||
+        !mac_field(d, (size_t)n, &i, &t, &v, &vl) || t != 0)
+        return answer(reason, WARD_V_INVALID, "not a decodable macaroon");
+    /* Caveat sections, each ended by an end-of-section; an empty one ends them. */
+    for (int sections = 0;; sections++) {
+        int fields = 0;
+        for (;;) {
+            if (!mac_field(d, (size_t)n, &i, &t, &v, &vl) || t > 4 || sections > 1000)
+                return answer(reason, WARD_V_INVALID, "not a decodable macaroon");
+            if (t == 0) break;
+            fields++;
+        }
+        if (!fields) break;
+    }
+    if (!mac_field(d, (size_t)n, &i, &t, &v, &vl) || t != 6 || vl != 32 || i != (size_t)n)
+        return answer(reason, WARD_V_INVALID, "not a decodable macaroon");
+    return answer(reason, WARD_V_VALID, "macaroon for pypi.org decodes");
+}
+
+/* --------------------------------------------------------- AWS account id */
+
+/* An access key ID after its 4-character prefix is base32; the first six
+ * decoded bytes, masked with 0x7FFFFFFFFF80 and shifted right by 7, are
+ * the owning account's ID (Tal Be'ery, "A short note on AWS KEY ID", 2023,
+ * and AWS's sts get-access-key-info, which reports that account).  A value
+ * of 12 decimal digits or fewer is an account ID; anything else, as older
+ * key IDs give, means the ID encodes none and proves nothing. */
+static ward_vresult v_aws_account(const char *s, size_t len, const char **reason)
+{
+    if (len != 20) return answer(reason, WARD_V_NA, "not an access key ID");
+    uint64_t bits = 0;
+    int nbits = 0;
+    unsigned char b[10];
+    size_t nb = 0;
+    for (size_t i = 4; i < 20; i++) {
+        char c = s[i];
+        int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= '2' && c <= '7' ? c - '2' + 26 : -1;
+        if (v < 0) return answer(reason, WARD_V_INVALID, "not base32");
+        bits = bits << 5 | (uint64_t)v;
+        nbits += 5;
+        if (nbits >= 8) {
+            nbits -= 8;
+            b[nb++] = (unsigned char)(bits >> nbits);
+            bits &= ((uint64_t)1 << nbits) - 1;
+        }
+    }
+    uint64_t z = 0;
+    for (int i = 0; i < 6; i++) z = z << 8 | b[i];
+    uint64_t account = (z & 0x7FFFFFFFFF80ull) >> 7;
+    if (account == 0 || account > 999999999999ull)
+        return answer(reason, WARD_V_NA, "key ID encodes no account ID");
+    return answer(reason, WARD_V_VALID, "key ID decodes to an account ID");
+}
+
 /* ------------------------------------------------------------------- table */
 
 static const ward_validator validators[] = {
@@ -357,6 +555,11 @@ static const ward_validator validators[] = {
     { "jwt", v_jwt },
     { "pem-private-key", v_pem },
     { "openai", v_openai },
+    { "gitlab-routable", v_gitlab_routable },
+    { "grafana-sa-crc32", v_grafana_sa },
+    { "atlassian-crc32", v_atlassian },
+    { "pypi-macaroon", v_pypi },
+    { "aws-account-id", v_aws_account },
 };
 
 const ward_validator *ward_validator_find(const char *name)

@@ -348,8 +348,32 @@ static void test_pemjson(void)
     CHECK_INT(j, m);
 }
 
+
+static void test_provider_directives(void)
+{
+    size_t n = expand("%{bech32:58}", 3);
+    CHECK_INT(n, 58);
+    for (size_t i = 0; i < n; i++) CHECK(strchr("qpzry9x8gf2tvdw0s3jn54khce6mua7l", out[i]) != NULL);
+    n = expand("%{BECH32:10}", 3);
+    for (size_t i = 0; i < n; i++) CHECK(strchr("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", out[i]) != NULL);
+    n = expand("%{pypi}", 4);
+    CHECK(n > 100 && strncmp(out, "pypi-AgEIcHlwaS5vcmc", 20) == 0);
+    n = expand("%{glsa}", 4);
+    CHECK_INT(n, 46);
+    CHECK(strncmp(out, "glsa_", 5) == 0 && out[37] == '_');
+    n = expand("%{atlassian:ATATT3xFfGF0}", 4);
+    CHECK_INT(n, 192);
+    CHECK(strncmp(out, "ATATT3xFfGF0", 12) == 0 && out[183] == '=');
+    n = expand("%{gitlabrt:glpat-}", 4);
+    CHECK(strncmp(out, "glpat-", 6) == 0 && n > 20 && out[n - 13] == '.' && out[n - 10] == '.');
+    CHECK_INT(expand_seed("%{atlassian:}", 1, &n), WARD_EINVAL);
+    CHECK_INT(expand_seed("%{gitlabrt:a b}", 1, &n), WARD_EINVAL);
+    CHECK_INT(expand_seed("%{pypi:1}", 1, &n), WARD_EINVAL);
+}
+
 int main(void)
 {
+    RUN(test_provider_directives);
     RUN(test_char_classes);
     RUN(test_literal_text);
     RUN(test_determinism);

@@ -43,9 +43,11 @@ static void test_table(void)
 {
     size_t n = 0;
     const ward_validator *t = ward_validators(&n);
-    CHECK_INT(n, 5);
-    static const char *names[] = { "github-crc32", "npm-crc32", "jwt", "pem-private-key", "openai" };
-    for (size_t i = 0; i < 5; i++) {
+    CHECK_INT(n, 10);
+    static const char *names[] = { "github-crc32", "npm-crc32", "jwt", "pem-private-key", "openai",
+                                   "gitlab-routable", "grafana-sa-crc32", "atlassian-crc32",
+                                   "pypi-macaroon", "aws-account-id" };
+    for (size_t i = 0; i < 10; i++) {
         const ward_validator *v = ward_validator_find(names[i]);
         CHECK(v != NULL && v->fn != NULL);
         CHECK(v >= t && v < t + n);
@@ -502,6 +504,143 @@ static void test_openai(void)
     CHECK_INT(vrun("openai", "", 0, &why), WARD_V_NA);
 }
 
+
+/* Generated tokens validate; one changed character anywhere fails. */
+static void checksum_cases(const char *name, const char *tmpl, size_t skip, ward_vresult broken)
+{
+    char tok[512];
+    const char *why;
+    for (uint64_t s = 0; s < 40; s++) {
+        size_t n = expand(tmpl, s, tok, sizeof tok);
+        CHECK_INT(vrun(name, tok, n, &why), WARD_V_VALID);
+        size_t at = skip + (s * 7) % (n - skip);
+        char was = tok[at];
+        if (tok[at] == '.' || tok[at] == '_' || tok[at] == '=' || tok[at] == '-') continue;
+        bump_b62(tok, at);
+        if ((was >= 'a' && was <= 'z') && at >= n - 9 && strcmp(name, "gitlab-routable") == 0 &&
+            tok[at] == '0')
+            continue;   /* base36 wrapped from z: still base36 */
+        ward_vresult r = vrun(name, tok, n, &why);
+        CHECK(r == broken || (r == WARD_V_NA && broken == WARD_V_INVALID && at >= n - 9));
+    }
+}
+
+static void test_gitlab_routable(void)
+{
+    const char *why;
+    checksum_cases("gitlab-routable", "%{gitlabrt:glpat-}", 6, WARD_V_INVALID);
+    checksum_cases("gitlab-routable", "%{gitlabrt:glrt-t1_}", 8, WARD_V_INVALID);
+    /* Legacy random tokens carry no checksum. */
+    char tok[128];
+    size_t n = expand("glpat-%{b64url:20}", 3, tok, sizeof tok);
+    CHECK_INT(vrun("gitlab-routable", tok, n, &why), WARD_V_NA);
+    /* The unversioned form: PREFIX payload "." LL CRC7. */
+    char body[96];
+    n = expand("glpat-%{b64url:40}", 5, body, sizeof body);
+    memcpy(body + n, ".14", 3);   /* 40 in base36 */
+    uint32_t c = ward_crc32(body, n + 3);
+    char crc[8];
+    for (int i = 6; i >= 0; i--) { crc[i] = "0123456789abcdefghijklmnopqrstuvwxyz"[c % 36]; c /= 36; }
+    memcpy(body + n + 3, crc, 7);
+    CHECK_INT(vrun("gitlab-routable", body, n + 10, &why), WARD_V_VALID);
+    body[n + 2] = '5';   /* wrong length: 41 */
+    CHECK_INT(vrun("gitlab-routable", body, n + 10, &why), WARD_V_INVALID);
+}
+
+static void test_grafana(void)
+{
+    const char *why;
+    checksum_cases("grafana-sa-crc32", "%{glsa}", 5, WARD_V_INVALID);
+    char tok[64];
+    size_t n = expand("glsa_%{a62:32}", 1, tok, sizeof tok);
+    CHECK_INT(vrun("grafana-sa-crc32", tok, n, &why), WARD_V_NA);
+}
+
+static void test_atlassian(void)
+{
+    const char *why;
+    char tok[256];
+    /* A mismatch is not proof of a fake (the scheme is undocumented). */
+    checksum_cases("atlassian-crc32", "%{atlassian:ATATT3xFfGF0}", 12, WARD_V_NA);
+    size_t n = expand("%{atlassian:ATCTT3xFfGN0}", 2, tok, sizeof tok);
+    CHECK_INT(n, 192);
+    CHECK_INT(vrun("atlassian-crc32", tok, n, &why), WARD_V_VALID);
+    CHECK_STR(why, "checksum valid");
+    n = expand("ATATT3%{b64url:100}", 2, tok, sizeof tok);
+    CHECK_INT(vrun("atlassian-crc32", tok, n, &why), WARD_V_NA);
+}
+
+static void test_pypi(void)
+{
+    const char *why;
+    char tok[512];
+    for (uint64_t s = 0; s < 20; s++) {
+        size_t n = expand("%{pypi}", s, tok, sizeof tok);
+        CHECK(strncmp(tok, "pypi-AgEIcHlwaS5vcmc", 20) == 0);
+        CHECK_INT(vrun("pypi-macaroon", tok, n, &why), WARD_V_VALID);
+        CHECK_INT(vrun("pypi-macaroon", tok, n - 4, &why), WARD_V_INVALID);   /* truncated */
+    }
+    /* Hand-built: wrong location, and test.pypi.org. */
+    unsigned char m[80];
+    size_t k = 0;
+    m[k++] = 2; m[k++] = 1; m[k++] = 8; memcpy(m + k, "evil.org", 8); k += 8;
+    m[k++] = 2; m[k++] = 1; m[k++] = 'x'; m[k++] = 0; m[k++] = 0;
+    m[k++] = 6; m[k++] = 32; memset(m + k, 7, 32); k += 32;
+    memcpy(tok, "pypi-", 5);
+    long e = ward_base64_encode(m, k, 1, 0, tok + 5, sizeof tok - 5);
+    CHECK(e > 0);
+    CHECK_INT(vrun("pypi-macaroon", tok, 5 + (size_t)e, &why), WARD_V_INVALID);
+    CHECK_STR(why, "macaroon not located at pypi.org");
+    k = 0;
+    m[k++] = 2; m[k++] = 1; m[k++] = 13; memcpy(m + k, "test.pypi.org", 13); k += 13;
+    m[k++] = 2; m[k++] = 1; m[k++] = 'x'; m[k++] = 0; m[k++] = 0;
+    m[k++] = 6; m[k++] = 32; memset(m + k, 9, 32); k += 32;
+    e = ward_base64_encode(m, k, 1, 0, tok + 5, sizeof tok - 5);
+    CHECK_INT(vrun("pypi-macaroon", tok, 5 + (size_t)e, &why), WARD_V_VALID);
+    CHECK_INT(vrun("pypi-macaroon", "pypi-", 5, &why), WARD_V_NA);
+}
+
+/* Encodes a 10-byte buffer as an AKIA key ID. */
+static void aws_key(const unsigned char b[10], char out[21])
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    memcpy(out, "AKIA", 4);
+    uint64_t hi = 0;
+    for (int i = 0; i < 5; i++) hi = hi << 8 | b[i];
+    uint64_t lo = 0;
+    for (int i = 5; i < 10; i++) lo = lo << 8 | b[i];
+    for (int i = 0; i < 8; i++) out[4 + i] = a[(hi >> (35 - 5 * i)) & 31];
+    for (int i = 0; i < 8; i++) out[12 + i] = a[(lo >> (35 - 5 * i)) & 31];
+    out[20] = '\0';
+}
+
+static void test_aws_account(void)
+{
+    const char *why;
+    char key[21];
+    unsigned char b[10];
+    /* Account 123456789012 placed per the published layout: bits 7..46 of
+     * the first 48. */
+    uint64_t acct = 123456789012ull, z = acct << 7;
+    for (int i = 0; i < 6; i++) b[i] = (unsigned char)(z >> (40 - 8 * i));
+    for (int i = 6; i < 10; i++) b[i] = (unsigned char)(0x5A + i);
+    aws_key(b, key);
+    CHECK_INT(vrun("aws-account-id", key, 20, &why), WARD_V_VALID);
+    CHECK_STR(why, "key ID decodes to an account ID");
+    /* More than 12 digits: encodes no account. */
+    z = 0x7FFFFFFFFF80ull;
+    for (int i = 0; i < 6; i++) b[i] = (unsigned char)(z >> (40 - 8 * i));
+    aws_key(b, key);
+    CHECK_INT(vrun("aws-account-id", key, 20, &why), WARD_V_NA);
+    memset(b, 0, sizeof b);
+    aws_key(b, key);
+    CHECK_INT(vrun("aws-account-id", key, 20, &why), WARD_V_NA);
+    aws_key((const unsigned char *)"\x01\x23\x45\x67\x89\xab\xcd\xef\x01\x23", key);
+    key[10] = '0';   /* not base32 */
+    CHECK_INT(vrun("aws-account-id", key, 20, &why), WARD_V_INVALID);
+    CHECK_INT(vrun("aws-account-id", key, 16, &why), WARD_V_NA);
+}
+
 int main(void)
 {
     RUN(test_table);
@@ -515,5 +654,10 @@ int main(void)
     RUN(test_pem_pgp);
     RUN(test_pem_limits);
     RUN(test_openai);
+    RUN(test_gitlab_routable);
+    RUN(test_grafana);
+    RUN(test_atlassian);
+    RUN(test_pypi);
+    RUN(test_aws_account);
     return check_summary();
 }
