@@ -192,6 +192,8 @@ static void text_finding(reporter *r, const ward_finding *f, const ward_commit *
         fputc(c < 0x20 || c == 0x7f ? '?' : c, o);
     }
     fprintf(o, "%s (%s)", Z, f->reason);
+    if (f->encoding)
+        fprintf(o, " (in %s)", f->encoding);
     if (cm) {
         char date[64];
         commit_date(cm, 1, date, sizeof date);
@@ -226,6 +228,10 @@ static void json_finding(reporter *r, const ward_finding *f, const ward_commit *
             f->fingerprint);
     json_str(o, s, sl);
     fprintf(o, ",\"redacted\":%s", r->show_secrets ? "false" : "true");
+    if (f->encoding) {
+        fputs(",\"encoding\":", o);
+        json_cstr(o, f->encoding);
+    }
     if (cm)
         commit_json(o, cm);
     fputs("}\n", o);

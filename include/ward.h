@@ -140,6 +140,10 @@ typedef struct ward_finding {
     /* Hash of rule id and secret, lowercase hex: identifies a secret without
      * revealing it, independent of its position. */
     char fingerprint[WARD_FINGERPRINT_LEN + 1];
+    /* NULL, or how the secret was encoded where it was found: "base64",
+     * "percent" or "json-escape".  Then offset and length are the encoded
+     * span in the input, and secret is the decoded secret. */
+    const char *encoding;
 } ward_finding;
 
 /* Return 0 to go on, non-zero to stop the scan (it then returns WARD_EABORT). */

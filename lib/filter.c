@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "encoded.h"
 #include "internal.h"
 
 const char *ward_memmem_ci(const char *hay, size_t hlen, const char *needle, size_t nlen)
@@ -163,6 +164,8 @@ int ward_is_generic_noise(const char *s, size_t len)
 {
     if (is_uuid(s, len))
         return 1;
+    if (!ward_looks_random(s, len))
+        return 1;
     /* git object ids (SHA-1, SHA-256) and other bare lowercase hex digests */
     if ((len == 40 || len == 64) && all_in(s, len, "0123456789abcdef"))
         return 1;
@@ -174,6 +177,20 @@ int ward_is_generic_noise(const char *s, size_t len)
         return 1;
     if (memmem(s, len, "://", 3))
         return 1; /* a URL: credentials in URLs have their own rule */
+    /* resource names: arn:aws:..., us-east-1:123456789012:secret:... */
+    if (!strncmp(s, "arn:", 4))
+        return 1;
+    {
+        const char *c1 = memchr(s, ':', len);
+        size_t k = c1 ? (size_t)(c1 - s) : 0;
+        if (k >= 9 && k <= 16 && s[2] == '-' && isdigit((unsigned char)s[k - 1]) &&
+            s[k - 2] == '-')
+            return 1;
+    }
+    /* timestamps: 2016-09-08T21:47:36Z */
+    if (len >= 10 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[3]) &&
+        s[4] == '-' && isdigit((unsigned char)s[5]) && s[7] == '-')
+        return 1;
     if (s[0] == '$' && len > 1 && (isalpha((unsigned char)s[1]) || s[1] == '_'))
         return 1; /* $VAR */
     return is_reference(s, len);
@@ -183,4 +200,157 @@ int ward_line_has_allow(const char *line, size_t len)
 {
     return memmem(line, len, "ward:allow", 10) || memmem(line, len, "gitleaks:allow", 14) ||
            memmem(line, len, "pragma: allowlist secret", 24);
+}
+
+/* ---- the randomness model ------------------------------------------------
+ *
+ * A random token and a made-up password-looking word both pass an entropy
+ * threshold; what tells them apart is structure.  Words (English or code)
+ * are mostly made of a few hundred common letter pairs and change case once
+ * per word; a random base62 token has a common pair among its letters about
+ * one time in seven and starts a new capitalised "word" at every fourth.  Hex-only and
+ * digit-only values carry fewer bits per character, so they need more of
+ * them. */
+static const char common_bigrams[] =
+    "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io "
+    "le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns ge ly ei "
+    "os no pe do su pa ec ac ot di ol tr sh ad us ss ct pr wo rd ke ey ok ex am et un id "
+    "ag fo ow ap pl ba ck im ig ia ul up";
+
+static unsigned char bigram_tab[26][26];
+static unsigned char bigram_ready;
+
+static void bigram_init(void)
+{
+    if (__atomic_load_n(&bigram_ready, __ATOMIC_ACQUIRE))
+        return;
+    unsigned char t[26][26];
+    memset(t, 0, sizeof t);
+    for (size_t i = 0; i + 2 < sizeof common_bigrams; i += 3)
+        t[common_bigrams[i] - 'a'][common_bigrams[i + 1] - 'a'] = 1;
+    memcpy(bigram_tab, t, sizeof t);
+    __atomic_store_n(&bigram_ready, 1, __ATOMIC_RELEASE);
+}
+
+int ward_looks_random(const char *s, size_t len)
+{
+    bigram_init();
+    size_t lower = 0, upper = 0, digit = 0, other = 0, hexl = 0, hexu = 0;
+    size_t pairs = 0, common = 0, word_starts = 0, upper_pairs = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'a' && c <= 'z')
+            lower++, hexl += c <= 'f';
+        else if (c >= 'A' && c <= 'Z')
+            upper++, hexu += c <= 'F';
+        else if (c >= '0' && c <= '9')
+            digit++;
+        else
+            other++;
+        if (i && isalpha(c) && isalpha((unsigned char)s[i - 1])) {
+            unsigned char p = (unsigned char)s[i - 1];
+            pairs++;
+            common += bigram_tab[tolower(p) - 'a'][tolower(c) - 'a'];
+            word_starts += islower(p) && isupper(c);
+            upper_pairs += isupper(p) && isupper(c);
+        }
+    }
+    if (digit == len)
+        return len >= 24;
+    if (!other && !upper && hexl == lower)
+        return len >= 20; /* lowercase hex */
+    if (!other && !lower && hexu == upper)
+        return len >= 20; /* uppercase hex */
+    if (pairs >= 5 && digit * 5 <= len) {
+        /* Words: most letter pairs common; in one case, or capitalised
+         * (a word starts at most every fifth pair, capitals seldom touch):
+         * SuperSecretPassword, get_user_token, correcthorsebattery. */
+        int one_case = !upper || !lower;
+        if (one_case ? pairs >= 8 && common * 2 >= pairs
+                     : common * 10 >= pairs * 4 && word_starts * 5 <= pairs &&
+                           upper_pairs * 5 <= pairs)
+            return 0;
+    }
+    /* One character class only (letters of one case, no digits or symbols)
+     * in a short value: a word, not a key. */
+    if (!other && !digit && (!upper || !lower) && len < 20)
+        return 0;
+    return 1;
+}
+
+/* ---- file- and line-aware filters for generic findings ------------------ */
+
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && !strcasecmp(s + n - m, suf);
+}
+
+static int has_dir(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    for (const char *p = path; (p = strstr(p, dir)); p++)
+        if ((p == path || p[-1] == '/') && p[n] == '/')
+            return 1;
+    return 0;
+}
+
+int ward_generic_path_noise(const char *path)
+{
+    if (!path || !*path)
+        return 0;
+    static const char *const locks[] = {
+        "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
+        "Cargo.lock", "poetry.lock", "go.sum", "composer.lock", "Gemfile.lock",
+        "Pipfile.lock", "bun.lockb", "packages.lock.json", "flake.lock", "mix.lock",
+        "pubspec.lock", "Podfile.lock", "gradle.lockfile", "uv.lock",
+    };
+    const char *b = base_name(path);
+    for (size_t i = 0; i < sizeof locks / sizeof *locks; i++)
+        if (!strcmp(b, locks[i]))
+            return 1;
+    static const char *const sufs[] = {".min.js", ".min.mjs", ".min.css", ".js.map", ".css.map",
+                                       ".map", ".svg", "-min.js", ".bundle.js", ".d.ts",
+                                       ".d.mts", ".d.cts", ".examples.json"};
+    for (size_t i = 0; i < sizeof sufs / sizeof *sufs; i++)
+        if (ends_with(b, sufs[i]))
+            return 1;
+    /* Test fixtures, where the folder says so. */
+    return has_dir(path, "fixtures") || has_dir(path, "__fixtures__") ||
+           has_dir(path, "testdata") || has_dir(path, "test-fixtures") ||
+           has_dir(path, "__snapshots__");
+}
+
+int ward_generic_line_noise(const char *line, size_t ll, size_t col, size_t sl)
+{
+    if (col > ll)
+        col = ll;
+    /* Only the secret's own line counts (a match may end past its newline). */
+    size_t from = col + sl < ll ? col + sl : ll;
+    const char *nl = memchr(line + from, '\n', ll - from);
+    if (nl)
+        ll = (size_t)(nl - line);
+    /* A minified bundle: a very long line with next to no whitespace. */
+    if (ll > 1000) {
+        size_t ws = 0;
+        for (size_t i = 0; i < ll; i++)
+            ws += line[i] == ' ' || line[i] == '\t';
+        if (ws * 12 < ll)
+            return 1;
+    }
+    /* A data: URI (an inline image or font) before the value. */
+    const char *d = ward_memmem_ci(line, col, "data:", 5);
+    if (d && memmem(d, col - (size_t)(d - line), ";base64,", 8))
+        return 1;
+    /* SVG drawing data. */
+    if (memmem(line, ll, "<svg", 4) || memmem(line, ll, "<path", 5) ||
+        memmem(line, ll, " d=\"M", 5))
+        return 1;
+    return 0;
 }

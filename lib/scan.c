@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "encoded.h"
 #include "internal.h"
 
 /* How far past a reported end PCRE2 may look: to the end of the line, for
@@ -45,6 +46,9 @@ typedef struct raw {
     ward_confidence conf;
     const char *reason;
     int dropped;
+    const char *enc;        /* found in decoded text: the encoding, else NULL */
+    const char *dsecret;    /* then the decoded secret */
+    size_t dlen;
 } raw;
 
 struct ward_scanner {
@@ -61,7 +65,16 @@ struct ward_scanner {
     size_t n_raw, cap_raw;
     const ward_chunk *chunk; /* the chunk being matched */
     int truncated;           /* a cap was hit: some candidates were dropped */
+    int decode_depth;        /* layers of encoding looked through */
+    int nested;              /* scans decoded text for another scanner */
+    ward_enc *enc;
 };
+
+void ward_scanner_set_decode(ward_scanner *s, int depth, int nested)
+{
+    s->decode_depth = depth;
+    s->nested = nested;
+}
 
 ward_status ward_scanner_new(const ward_engine *e, ward_scanner **out)
 {
@@ -72,6 +85,7 @@ ward_status ward_scanner_new(const ward_engine *e, ward_scanner **out)
     if (!s)
         return WARD_ENOMEM;
     s->e = e;
+    s->decode_depth = WARD_DECODE_DEPTH;
     size_t nr = e->n_rules ? e->n_rules : 1;
     s->cur_win = calloc(nr, sizeof *s->cur_win);
     s->path_ok = calloc(nr, 1);
@@ -101,6 +115,7 @@ void ward_scanner_free(ward_scanner *s)
     free(s->cur_win);
     free(s->path_ok);
     free(s->raw);
+    ward_enc_free(s->enc);
     free(s);
 }
 
@@ -302,7 +317,8 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         return;
     if (ward_is_placeholder(secret, sl))
         return;
-    if (r->generic && ward_is_generic_noise(secret, sl))
+    if (r->generic && (ward_is_generic_noise(secret, sl) || ward_generic_path_noise(c->path) ||
+                       ward_generic_line_noise(buf + ls, le - ls, ss - ls, sl)))
         return;
     if (ward_line_has_allow(buf + ls, le - ls))
         return;
@@ -326,7 +342,30 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         s->truncated = 1;
         return;
     }
-    s->raw[s->n_raw++] = (raw){ri, ms, me, ss, se, conf, reason, 0};
+    s->raw[s->n_raw++] = (raw){ri, ms, me, ss, se, conf, reason, 0, NULL, NULL, 0};
+}
+
+/* A finding made in decoded text (encoded.c), at its encoded span. */
+static void add_encoded(void *ctx, size_t rule, size_t ms, size_t me, size_t ss, size_t se,
+                        ward_confidence conf, const char *reason, const char *dsecret,
+                        size_t dlen, const char *encoding)
+{
+    ward_scanner *s = ctx;
+    const ward_chunk *c = s->chunk;
+    if (ss < c->emit_from || ss >= c->emit_to)
+        return;
+    size_t ls = line_start(c->buf, ss, ss > LINE_NEAR ? ss - LINE_NEAR : 0);
+    if (ward_line_has_allow(c->buf + ls, line_end(c->buf, c->len, se, LINE_NEAR) - ls))
+        return;
+    /* Text that decoding left as it was: the plain pass may have it. */
+    for (size_t i = 0; i < s->n_raw; i++)
+        if (s->raw[i].rule == rule && s->raw[i].ss < se && ss < s->raw[i].se)
+            return;
+    if (grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw), MAX_RAW)) {
+        s->truncated = 1;
+        return;
+    }
+    s->raw[s->n_raw++] = (raw){rule, ms, me, ss, se, conf, reason, 0, encoding, dsecret, dlen};
 }
 
 /* Runs rule ri's PCRE2 code over [ws, we), recording every match. */
@@ -446,8 +485,8 @@ static ward_status emit(ward_scanner *s, ward_finding_fn fn, void *user)
             .confidence = x->conf,
             .reason = x->reason,
             .path = c->path,
-            .secret = buf + x->ss,
-            .secret_len = x->se - x->ss,
+            .secret = x->enc ? x->dsecret : buf + x->ss,
+            .secret_len = x->enc ? x->dlen : x->se - x->ss,
             .offset = c->base_offset + x->ss,
             .length = x->se - x->ss,
             .match_offset = c->base_offset + x->ms,
@@ -459,8 +498,9 @@ static ward_status emit(ward_scanner *s, ward_finding_fn fn, void *user)
             .line_text = buf + lt,
             .line_len = le - lt,
             .line_col0 = x->ss - lt,
-            .entropy = ward_entropy(buf + x->ss, x->se - x->ss),
+            .encoding = x->enc,
         };
+        f.entropy = ward_entropy(f.secret, f.secret_len);
         fingerprint(r->id, f.secret, f.secret_len, f.fingerprint);
         if (fn(&f, user))
             return WARD_EABORT;
@@ -485,13 +525,19 @@ ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_f
     for (size_t i = 0; i < e->n_pcre_only; i++)
         if (rule_path_ok(s, e->pcre_only[i]))
             confirm(s, e->pcre_only[i], 0, c->len);
+    if (s->decode_depth > 0) {
+        ward_status est = ward_enc_scan(&s->enc, e, c, s->decode_depth, add_encoded, s);
+        if (est)
+            return est;
+    }
     if (s->n_raw > 1)
         qsort(s->raw, s->n_raw, sizeof(raw), raw_cmp);
     resolve_overlaps(s);
     ward_status st = emit(s, fn, user);
     /* Path-only rules (a file that is itself a secret, such as a keystore)
      * report once, with the first chunk. */
-    for (size_t i = 0; st == WARD_OK && c->base_offset == 0 && i < e->n_rules; i++) {
+    for (size_t i = 0; st == WARD_OK && c->base_offset == 0 && !s->nested && i < e->n_rules;
+         i++) {
         const ward_rule *r = &e->rules[i];
         if (r->regex || !rule_path_ok(s, i))
             continue;
