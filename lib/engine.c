@@ -16,6 +16,7 @@
  *   u64 hs_len  hs_len bytes of hs_serialize_database()
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <hs/hs.h>
@@ -394,6 +395,99 @@ static ward_status build_matcher(struct ward_engine *e, const ward_engine_option
     return st;
 }
 
+/* Remembers a provider token prefix (lowercase, at most 31 bytes). */
+static int add_prefix(struct ward_engine *e, const char *p, size_t n)
+{
+    if (n < 3 || n > 31)
+        return 0;
+    for (size_t i = 0; i < e->n_prefixes; i++)
+        if (strlen(e->prefixes[i]) == n && !strncasecmp(e->prefixes[i], p, n))
+            return 0;
+    if (e->n_prefixes % 64 == 0) {
+        char **np = realloc(e->prefixes, (e->n_prefixes + 64) * sizeof *np);
+        if (!np)
+            return -1;
+        e->prefixes = np;
+    }
+    char *d = malloc(n + 1);
+    if (!d)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        d[i] = (char)tolower((unsigned char)p[i]);
+    d[n] = '\0';
+    e->prefixes[e->n_prefixes++] = d;
+    return 0;
+}
+
+/* Reads literal characters (letters, digits, _ - and escaped punctuation)
+ * from *p into buf; stops at anything else. */
+static size_t literal_run(const char **p, char *buf, size_t len, size_t cap)
+{
+    const char *q = *p;
+    while (len < cap) {
+        if (isalnum((unsigned char)*q) || *q == '_' || *q == '-') {
+            buf[len++] = *q++;
+        } else if (q[0] == '\\' && q[1] && strchr(".-_$/+=", q[1])) {
+            buf[len++] = q[1];
+            q += 2;
+        } else {
+            break;
+        }
+    }
+    *p = q;
+    return len;
+}
+
+/* The literal prefixes a regex's first capturing group starts with: a
+ * literal run, or an alternation of literals "(?:AKIA|ASIA)" and the run
+ * after it.  Quantified last characters are dropped. */
+static int regex_prefixes(struct ward_engine *e, const char *re)
+{
+    const char *p = re;
+    while ((p = strchr(p, '(')) && p[1] == '?')
+        p++;
+    if (!p)
+        return 0;
+    p++;
+    char buf[32];
+    if (p[0] == '(' && p[1] == '?' && p[2] == ':') {
+        const char *q = p + 3;
+        char alts[8][32];
+        size_t lens[8], n = 0;
+        for (;;) {
+            if (n == 8)
+                return 0;
+            const char *a = q;
+            lens[n] = literal_run(&q, alts[n], 0, sizeof alts[n] - 1);
+            if (q == a)
+                return 0;
+            n++;
+            if (*q == '|') {
+                q++;
+                continue;
+            }
+            if (*q != ')')
+                return 0;
+            q++;
+            break;
+        }
+        const char *after = q;
+        for (size_t i = 0; i < n; i++) {
+            q = after;
+            size_t len = literal_run(&q, alts[i], lens[i], sizeof alts[i] - 1);
+            if (strchr("?*{", *q) && len > lens[i])
+                len--; /* the last literal is optional or repeated */
+            if (add_prefix(e, alts[i], len) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    size_t len = literal_run(&p, buf, 0, sizeof buf - 1);
+    if (strchr("?*{", *p) && len)
+        len--;
+    return add_prefix(e, buf, len);
+}
+
 static ward_status finish(struct ward_engine *e)
 {
     size_t n_none = 0;
@@ -419,6 +513,25 @@ static ward_status finish(struct ward_engine *e)
             most = g;
     }
     e->max_groups = most;
+    /* Token prefixes the provider rules own ("ghp_", "AKIA", "sk-ant-api03-"):
+     * the literal start of each rule's secret group, and keywords that end
+     * in a separator.  A generic finding whose value starts with one is a
+     * near miss of that provider's format (a wrong length, a test value),
+     * not a secret of unknown kind. */
+    for (size_t i = 0; i < e->n_rules; i++) {
+        const ward_rule *r = &e->rules[i];
+        if (r->generic)
+            continue;
+        if (r->regex && regex_prefixes(e, r->regex) < 0)
+            return WARD_ENOMEM;
+        for (size_t k = 0; k < r->n_keywords; k++) {
+            const char *kw = r->keywords[k];
+            size_t n = strlen(kw);
+            if (n >= 3 && strchr("_-.$", kw[n - 1]) && !strchr("_-.$", kw[0]) &&
+                add_prefix(e, kw, n) < 0)
+                return WARD_ENOMEM;
+        }
+    }
     return WARD_OK;
 }
 
@@ -467,6 +580,9 @@ void ward_engine_free(ward_engine *e)
     if (e->db)
         hs_free_database(e->db);
     free(e->pcre_only);
+    for (size_t i = 0; i < e->n_prefixes; i++)
+        free(e->prefixes[i]);
+    free(e->prefixes);
     for (size_t i = 0; i < e->n_warnings; i++)
         free(e->warnings[i]);
     free(e->warnings);

@@ -83,6 +83,8 @@ struct ward_engine {
     size_t *pcre_only;            /* rules matched by PCRE2 alone */
     size_t n_pcre_only;
     uint32_t max_groups;          /* most capture groups in any regex */
+    char **prefixes;              /* provider token prefixes, lowercase */
+    size_t n_prefixes;
     char **warnings;
     size_t n_warnings;
     pthread_mutex_t lazy_lock;

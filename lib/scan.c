@@ -271,6 +271,17 @@ static int rule_path_ok(ward_scanner *s, size_t ri)
     return s->path_ok[ri] > 0;
 }
 
+/* Whether a value starts with a token prefix a provider rule owns. */
+static int provider_prefixed(const ward_engine *e, const char *v, size_t n)
+{
+    for (size_t i = 0; i < e->n_prefixes; i++) {
+        size_t k = strlen(e->prefixes[i]);
+        if (k <= n && !strncasecmp(v, e->prefixes[i], k))
+            return 1;
+    }
+    return 0;
+}
+
 static const char *default_reason(ward_confidence c)
 {
     switch (c) {
@@ -317,7 +328,8 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         return;
     if (ward_is_placeholder(secret, sl))
         return;
-    if (r->generic && (ward_is_generic_noise(secret, sl) || ward_generic_path_noise(c->path) ||
+    if (r->generic && (ward_is_generic_noise(secret, sl) || provider_prefixed(s->e, secret, sl) ||
+                       ward_generic_path_noise(c->path) ||
                        ward_generic_line_noise(buf + ls, le - ls, ss - ls, sl)))
         return;
     if (ward_line_has_allow(buf + ls, le - ls))

@@ -18,6 +18,7 @@ for line in open(labels):
 
 tp = fp = 0
 fps = []
+by_conf = collections.defaultdict(lambda: [0, 0])  # confidence -> [tp, fp]
 for line in open(findings_path):
     f = json.loads(line)
     path = f['path'][len(corpus):] if f['path'].startswith(corpus) else f['path']
@@ -25,6 +26,7 @@ for line in open(findings_path):
     for item in by_path.get(path, []):
         if item[1] <= f['line'] <= item[2] or item[1] <= f['end_line'] <= item[2]:
             item[4] = hit = True
+    by_conf[f['confidence']][0 if hit else 1] += 1
     if hit:
         tp += 1
     else:
@@ -45,6 +47,13 @@ recall = 100.0 * found / len(pos) if pos else 0
 precision = 100.0 * tp / (tp + fp) if tp + fp else 100.0
 print('  recall     %d/%d = %.2f%% [%s >= 98%%]' % (found, len(pos), recall, 'PASS' if recall >= 98 else 'MISS'))
 print('  precision  %d/%d = %.2f%% [%s >= 98%%]' % (tp, tp + fp, precision, 'PASS' if precision >= 98 else 'MISS'))
+for conf in ('high', 'medium', 'low'):
+    t, x = by_conf.get(conf, (0, 0))
+    if t + x:
+        print('    %-6s findings: %d/%d = %.2f%% precise' % (conf, t, t + x, 100.0 * t / (t + x)))
+fp_rules = collections.Counter(r for r, *_ in fps)
+if fp_rules:
+    print('  false positives by rule: ' + ', '.join('%s %d' % kv for kv in fp_rules.most_common()))
 missed = [p for p in pos if not p[4]]
 if missed:
     print('  missed positives (%d):' % len(missed))

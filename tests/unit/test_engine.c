@@ -188,6 +188,22 @@ static void test_overlap_prefers_confident_rule(void)
     ward_engine_free(e);
 }
 
+static void test_generic_leaves_provider_prefixes_alone(void)
+{
+    /* A value that starts like a provider's token but fails its format is
+     * a near miss (a wrong length, a test value), not a secret of unknown
+     * kind: the generic rule leaves it to the provider rule. */
+    ward_engine *e = engine("[[rules]]\nid = \"acme\"\nregex = '''\\b(acme_[a-z0-9]{20})\\b'''\n"
+                            "[[rules]]\nid = \"generic-secret\"\nconfidence = \"low\"\n"
+                            "regex = '''secret\\s*=\\s*\"([^\"]{8,})\"'''\n",
+                            1);
+    got g = scan(e, "secret = \"acme_q8w7e6r5t4y3\"\nsecret = \"Zq8w7e6r5t4y3u2i1\"\n", NULL);
+    CHECK_INT(g.n, 1);
+    CHECK_STR(g.rule[0], "generic-secret");
+    CHECK_INT(g.f[0].line, 2);
+    ward_engine_free(e);
+}
+
 static void test_prefilter_fallback(void)
 {
     /* Vectorscan has no lookahead: the rule loads with a warning and PCRE2
@@ -328,6 +344,7 @@ int main(void)
     RUN(test_global_allowlist_and_target_rules);
     RUN(test_entropy_and_keywords);
     RUN(test_overlap_prefers_confident_rule);
+    RUN(test_generic_leaves_provider_prefixes_alone);
     RUN(test_prefilter_fallback);
     RUN(test_config_errors);
     RUN(test_extend_and_disable);
