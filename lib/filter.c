@@ -102,16 +102,20 @@ int ward_is_placeholder(const char *s, size_t len)
     /* AWS documents its example keys with this suffix; others copied it. */
     if (memmem(s, len, "EXAMPLE", 7))
         return 1;
-    /* One lowercase copy, then plain memmem per word: far cheaper than a
-     * case-insensitive search per word.  Longer values are cut: a
-     * placeholder says so early. */
-    char low[256];
-    size_t n = len < sizeof low ? len : sizeof low;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)tolower((unsigned char)s[i]);
-    for (size_t i = 0; i < sizeof placeholder_words / sizeof *placeholder_words; i++)
-        if (memmem(low, n, placeholder_words[i], strlen(placeholder_words[i])))
+    /* A person writes a placeholder in one case ("your_api_key",
+     * "YOUR_API_KEY"); random tokens mix cases, and a case-insensitive
+     * search would find "_FakE" in about one base64url token in 3000.
+     * Longer values are cut: a placeholder says so early. */
+    size_t n = len < 256 ? len : 256;
+    for (size_t i = 0; i < sizeof placeholder_words / sizeof *placeholder_words; i++) {
+        const char *w = placeholder_words[i];
+        size_t wl = strlen(w);
+        char up[32];
+        for (size_t k = 0; k < wl && k < sizeof up; k++)
+            up[k] = (char)toupper((unsigned char)w[k]);
+        if (memmem(s, n, w, wl) || (wl <= sizeof up && memmem(s, n, up, wl)))
             return 1;
+    }
     return 0;
 }
 

@@ -18,7 +18,7 @@ tmux -L "$sock" send-keys 'echo ready-$((40+2))' Enter
 wait_for 'ready-42' 30 || echo "the shell did not start"
 tmux -L "$sock" send-keys 'cat .env; export $(cat .env); echo "[$TOKEN]"; env | grep ^TOKEN=' Enter
 tmux -L "$sock" send-keys 'printf "\033[31mred:%s\033[0m\n" "$TOKEN"' Enter
-wait_for 'red:' 30 || echo "no output"
+wait_for 'red:●' 30 || echo "no output"  # the output, not the echoed command line
 screen=$(tmux -L "$sock" capture-pane -p -e)
 case $screen in *"$tok"*) echo "LEAK: the token is on screen" ;; *) echo "token not on screen" ;; esac
 printf '%s\n' "$screen" | grep -c '●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●●' | sed 's/^/masked lines: /'
