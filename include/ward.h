@@ -278,7 +278,7 @@ typedef struct ward_commit {
 } ward_commit;
 
 typedef struct ward_git_options {
-    unsigned threads;          /* 0 = number of online CPUs */
+    unsigned threads;          /* 0 = one per online CPU but the walking one */
     int scan_binary;           /* scan blobs that look binary */
     uint64_t max_file_size;    /* 0 = 50 MiB; larger blobs are skipped with a note */
     /* What to walk (history scans only).  All NULL: every ref and HEAD.

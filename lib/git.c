@@ -1028,7 +1028,10 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->done, NULL);
     clock_gettime(CLOCK_MONOTONIC, &p->last);
-    unsigned want = opts->threads ? opts->threads : online_cpus();
+    /* The calling thread is busy walking trees, so by default the workers
+     * take the other CPUs (with two CPUs, -j1 beat -j2 by a fifth). */
+    unsigned cpus = online_cpus();
+    unsigned want = opts->threads ? opts->threads : cpus > 1 ? cpus - 1 : 1;
     if (want > 64)
         want = 64;
     for (nth = 0; nth < want; nth++)
