@@ -271,12 +271,19 @@ static int rule_path_ok(ward_scanner *s, size_t ri)
     return s->path_ok[ri] > 0;
 }
 
-/* Whether a value starts with a token prefix a provider rule owns. */
+/* Whether a value starts with a token prefix a provider rule owns; a
+ * prefix's closing separator may differ ("ghp-" for "ghp_"), since that too
+ * is a near miss of the provider's format. */
 static int provider_prefixed(const ward_engine *e, const char *v, size_t n)
 {
+    static const char seps[] = "_-.";
     for (size_t i = 0; i < e->n_prefixes; i++) {
-        size_t k = strlen(e->prefixes[i]);
-        if (k <= n && !strncasecmp(v, e->prefixes[i], k))
+        const char *p = e->prefixes[i];
+        size_t k = strlen(p);
+        if (k > n)
+            continue;
+        int sep = strchr(seps, p[k - 1]) != NULL;
+        if (!strncasecmp(v, p, k - sep) && (!sep || (v[k - 1] && strchr(seps, v[k - 1]))))
             return 1;
     }
     return 0;

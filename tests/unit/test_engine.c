@@ -197,8 +197,10 @@ static void test_generic_leaves_provider_prefixes_alone(void)
                             "[[rules]]\nid = \"generic-secret\"\nconfidence = \"low\"\n"
                             "regex = '''secret\\s*=\\s*\"([^\"]{8,})\"'''\n",
                             1);
-    got g = scan(e, "secret = \"acme_q8w7e6r5t4y3\"\nsecret = \"Zq8w7e6r5t4y3u2i1\"\n", NULL);
-    CHECK_INT(g.n, 1);
+    got g = scan(e, "secret = \"acme_q8w7e6r5t4y3\"\nsecret = \"Zq8w7e6r5t4y3u2i1\"\n"
+                    "secret = \"acme-q8w7e6r5t4y3u2\"\n",
+                 NULL);
+    CHECK_INT(g.n, 1); /* "acme-" is the same near miss with another separator */
     CHECK_STR(g.rule[0], "generic-secret");
     CHECK_INT(g.f[0].line, 2);
     ward_engine_free(e);
