@@ -381,7 +381,13 @@ static void scan_base64(ward_enc *st)
         if (!hi)
             continue;
         size_t j = i + (size_t)__builtin_ctzll(hi);
-        size_t a = run_start(buf, j + 1 - B64_MIN, j > RUN_MAX ? j - RUN_MAX : 0);
+        /* Never walk back past the end of the run handled last: inside one
+         * endless run (a 2 MB data blob) that would cost 64 KiB per step of
+         * a few bytes, quadratic in the run's length. */
+        size_t floor = j > RUN_MAX ? j - RUN_MAX : 0;
+        if (minpos > from && minpos - 1 > floor)
+            floor = minpos - 1;
+        size_t a = run_start(buf, j + 1 - B64_MIN, floor);
         size_t b = run_end(buf, len, j + 1, a + RUN_MAX);
         if (a >= to || st->n >= WARD_DECODE_MAX)
             return;
