@@ -104,17 +104,26 @@ int ward_is_placeholder(const char *s, size_t len)
         return 1;
     /* A person writes a placeholder in one case ("your_api_key",
      * "YOUR_API_KEY"); random tokens mix cases, and a case-insensitive
-     * search would find "_FakE" in about one base64url token in 3000.
-     * Longer values are cut: a placeholder says so early. */
-    size_t n = len < 256 ? len : 256;
+     * search would find "_FakE" in about one base64url token in 3000.  One
+     * lowercase copy is searched, and a hit counts when the original has
+     * it in one case.  Longer values are cut: a placeholder says so early. */
+    char low[256];
+    size_t n = len < sizeof low ? len : sizeof low;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)s[i]);
     for (size_t i = 0; i < sizeof placeholder_words / sizeof *placeholder_words; i++) {
         const char *w = placeholder_words[i];
         size_t wl = strlen(w);
-        char up[32];
-        for (size_t k = 0; k < wl && k < sizeof up; k++)
-            up[k] = (char)toupper((unsigned char)w[k]);
-        if (memmem(s, n, w, wl) || (wl <= sizeof up && memmem(s, n, up, wl)))
-            return 1;
+        for (const char *h = low; (h = memmem(h, n - (size_t)(h - low), w, wl)); h++) {
+            const char *o = s + (h - low);
+            int lower = 1, upper = 1;
+            for (size_t k = 0; k < wl; k++) {
+                lower &= !isupper((unsigned char)o[k]);
+                upper &= !islower((unsigned char)o[k]);
+            }
+            if (lower || upper)
+                return 1;
+        }
     }
     return 0;
 }

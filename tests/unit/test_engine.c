@@ -325,6 +325,31 @@ static void test_strings(void)
     ward_scanner_free(NULL);
 }
 
+size_t ward_count_newlines(const char *p, size_t n); /* lib/internal.h */
+
+static void test_count_newlines(void)
+{
+    /* The word-at-a-time count against the obvious one, on bytes chosen to
+     * trip a borrow: newlines next to 0x00, 0x0b, 0x8a and 0xff. */
+    static const unsigned char alphabet[] = {'\n', 0x00, 0x0b, 0x8a, 0xff, 0x09, 'a'};
+    char buf[300];
+    uint64_t x = 7;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        buf[i] = (char)alphabet[(x >> 33) % sizeof alphabet];
+    }
+    for (size_t off = 0; off < 9; off++)
+        for (size_t n = 0; off + n <= sizeof buf; n += 7) {
+            size_t want = 0;
+            for (size_t i = 0; i < n; i++)
+                want += buf[off + i] == '\n';
+            if (ward_count_newlines(buf + off, n) != want) {
+                fprintf(stderr, "count_newlines(%zu, %zu) is wrong\n", off, n);
+                check_current_failed_ = 1;
+            }
+        }
+}
+
 static void test_builtin_starts_without_compiling(void)
 {
     /* The built-in catalog loads from the serialised database: no warnings
@@ -354,6 +379,7 @@ int main(void)
     RUN(test_abort);
     RUN(test_redact);
     RUN(test_strings);
+    RUN(test_count_newlines);
     RUN(test_builtin_starts_without_compiling);
     return check_summary();
 }
