@@ -425,9 +425,20 @@ static int raw_cmp(const void *a, const void *b)
     return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
+/* Of two equally confident findings of the same secret, the one whose rule
+ * matched more context says more (a service-account key in its JSON, over
+ * the bare PEM block inside it); then the first rule in the catalog. */
+static int loses_tie(const raw *a, const raw *b)
+{
+    size_t la = a->me - a->ms, lb = b->me - b->ms;
+    if (la != lb)
+        return la < lb;
+    return a->rule > b->rule;
+}
+
 /* Where two findings claim overlapping bytes, the more confident one stands
  * (a GitHub token inside `token = "..."` is not also a generic secret); of
- * equally confident ones with the same span, the first rule in the catalog. */
+ * equally confident ones with the same span, see loses_tie(). */
 static void resolve_overlaps(ward_scanner *s)
 {
     for (size_t i = 0; i < s->n_raw; i++) {
@@ -439,7 +450,7 @@ static void resolve_overlaps(ward_scanner *s)
             if (a->conf != b->conf)
                 (a->conf < b->conf ? a : b)->dropped = 1;
             else if (a->ss == b->ss && a->se == b->se)
-                (a->rule < b->rule ? b : a)->dropped = 1;
+                (loses_tie(a, b) ? a : b)->dropped = 1;
         }
     }
 }

@@ -206,6 +206,21 @@ static void test_generic_leaves_provider_prefixes_alone(void)
     ward_engine_free(e);
 }
 
+static void test_tie_goes_to_more_context(void)
+{
+    /* Same secret, same confidence: the rule that matched its context
+     * stands, whichever comes first in the catalog. */
+    ward_engine *e = engine("[[rules]]\nid = \"bare\"\nregex = '''\\b(blk_[a-z0-9]{16})\\b'''\n"
+                            "[[rules]]\nid = \"in-json\"\n"
+                            "regex = '''\"key\"\\s*:\\s*\"(blk_[a-z0-9]{16})\"'''\n",
+                            1);
+    got g = scan(e, "{\"key\": \"blk_q8w7e6r5t4y3u2i1\"}\nblk_z8w7e6r5t4y3u2i1\n", NULL);
+    CHECK_INT(g.n, 2);
+    CHECK_STR(g.rule[0], "in-json");
+    CHECK_STR(g.rule[1], "bare");
+    ward_engine_free(e);
+}
+
 static void test_prefilter_fallback(void)
 {
     /* Vectorscan has no lookahead: the rule loads with a warning and PCRE2
@@ -372,6 +387,7 @@ int main(void)
     RUN(test_entropy_and_keywords);
     RUN(test_overlap_prefers_confident_rule);
     RUN(test_generic_leaves_provider_prefixes_alone);
+    RUN(test_tie_goes_to_more_context);
     RUN(test_prefilter_fallback);
     RUN(test_config_errors);
     RUN(test_extend_and_disable);
