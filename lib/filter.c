@@ -173,9 +173,18 @@ static int is_reference(const char *s, size_t len)
     return digits == 0;
 }
 
+/* Twilio resource ids (account AC…, API key SK…, and the like): two
+ * capitals and 32 lowercase hex digits.  They name a resource and are
+ * public; the secret is the token that goes with them. */
+static int is_twilio_sid(const char *s, size_t len)
+{
+    return len == 34 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) &&
+           all_in(s + 2, 32, "0123456789abcdef");
+}
+
 int ward_is_generic_noise(const char *s, size_t len)
 {
-    if (is_uuid(s, len))
+    if (is_uuid(s, len) || is_twilio_sid(s, len))
         return 1;
     if (!ward_looks_random(s, len))
         return 1;

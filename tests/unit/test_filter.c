@@ -25,6 +25,19 @@ static char *fake(const char *tmpl)
     return out;
 }
 
+int ward_is_generic_noise(const char *s, size_t len); /* lib/internal.h */
+
+static void test_resource_ids_are_noise(void)
+{
+    /* A Twilio SID names a resource; the same shape with other letters or
+     * a random token of that length is not an id. */
+    const char *sid = fake("SK%{hex:32}"), *acct = fake("AC%{hex:32}");
+    const char *tok = fake("%{a62:34}");
+    CHECK(ward_is_generic_noise(sid, strlen(sid)));
+    CHECK(ward_is_generic_noise(acct, strlen(acct)));
+    CHECK(!ward_is_generic_noise(tok, strlen(tok)));
+}
+
 static void test_random_model(void)
 {
     /* words and identifiers are not random */
@@ -272,6 +285,7 @@ int main(void)
         fprintf(stderr, "engine: %s\n", err);
         return 1;
     }
+    RUN(test_resource_ids_are_noise);
     RUN(test_random_model);
     RUN(test_path_noise);
     RUN(test_line_noise);
