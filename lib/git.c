@@ -43,6 +43,7 @@
 #include "internal.h"
 
 #define RING 256u                  /* jobs in flight */
+#define WAKE_BATCH 16u             /* queued jobs that wake the workers */
 #define MAX_PATH_LEN 65536u
 #define MAX_FINDINGS_PER_BLOB 100000u
 #define BINARY_PROBE 8192u
@@ -810,6 +811,8 @@ static void drain(pool *p, int wait)
         }
         if (!wait || p->head == p->tail)
             break;
+        if (p->next != p->tail)
+            pthread_cond_broadcast(&p->work); /* nobody may have been told yet */
         pthread_cond_wait(&p->done, &p->mu);
     }
     pthread_mutex_unlock(&p->mu);
@@ -830,12 +833,16 @@ static int submit(pool *p, const git_oid *id, const char *path, uint32_t commit)
     j->state = 1;
     pthread_mutex_lock(&p->mu);
     p->tail++;
-    pthread_cond_signal(&p->work);
+    /* Waking a worker per blob costs two context switches a blob; they are
+     * woken for a batch, and before the walker waits for them. */
+    if (p->tail - p->next >= WAKE_BATCH)
+        pthread_cond_broadcast(&p->work);
     pthread_mutex_unlock(&p->mu);
     if ((p->tail & 31) == 0)
         drain(p, 0);
     return 0;
 }
+
 
 /* ---------------------------------------------------------------------
  * Trees.
@@ -867,10 +874,13 @@ static int path_push(pathbuf *pb, const char *name, size_t *saved)
     return 0;
 }
 
-/* Walks tree (compared with old, the first parent's tree at the same path,
- * or NULL) and submits every blob not seen before. */
-static ward_status walk_tree(hist *h, pool *p, const git_tree *tree, const git_tree *old,
-                             pathbuf *pb, uint32_t commit, int depth)
+/* Walks tree and submits every blob not seen before.  Commits come parents
+ * first, so whatever a commit shares with its parents is in the seen set
+ * already, subtrees included: one hash lookup per entry decides, where
+ * diffing against the parent's tree cost a second tree parse and a name
+ * search per entry. */
+static ward_status walk_tree(hist *h, pool *p, const git_tree *tree, pathbuf *pb,
+                             uint32_t commit, int depth)
 {
     size_t n = git_tree_entrycount(tree);
     ward_status st = WARD_OK;
@@ -878,9 +888,6 @@ static ward_status walk_tree(hist *h, pool *p, const git_tree *tree, const git_t
         const git_tree_entry *e = git_tree_entry_byindex(tree, i);
         const git_oid *id = git_tree_entry_id(e);
         git_object_t type = git_tree_entry_type(e);
-        const git_tree_entry *oe = old ? git_tree_entry_byname(old, git_tree_entry_name(e)) : NULL;
-        if (oe && git_oid_equal(git_tree_entry_id(oe), id) && git_tree_entry_type(oe) == type)
-            continue;
         int added = oidset_add(&h->seen, id);
         if (added < 0)
             return added == -1 ? WARD_ENOMEM : WARD_ETOOBIG;
@@ -896,7 +903,7 @@ static ward_status walk_tree(hist *h, pool *p, const git_tree *tree, const git_t
             if (submit(p, id, pb->s, commit) < 0)
                 st = WARD_ENOMEM;
         } else if (type == GIT_OBJECT_TREE) {
-            git_tree *sub, *osub = NULL;
+            git_tree *sub;
             if (depth > 4096) {
                 h->errors++;
                 event(h->cb, WARD_EV_ERROR, pb->s, "cannot scan", "trees nested too deeply");
@@ -906,11 +913,7 @@ static ward_status walk_tree(hist *h, pool *p, const git_tree *tree, const git_t
                 obj_error(h, id, "tree", where);
                 p->errors++;
             } else {
-                if (oe && git_tree_entry_type(oe) == GIT_OBJECT_TREE &&
-                    git_tree_lookup(&osub, h->repo, git_tree_entry_id(oe)) < 0)
-                    osub = NULL; /* the parent's copy is unreadable: compare with nothing */
-                st = walk_tree(h, p, sub, osub, pb, commit, depth + 1);
-                git_tree_free(osub);
+                st = walk_tree(h, p, sub, pb, commit, depth + 1);
                 git_tree_free(sub);
             }
         } else if (type == GIT_OBJECT_COMMIT) {
@@ -926,8 +929,8 @@ static ward_status walk_tree(hist *h, pool *p, const git_tree *tree, const git_t
 static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
 {
     cnode *n = &h->g.v[idx];
-    git_commit *c = NULL, *pc = NULL;
-    git_tree *t = NULL, *pt = NULL;
+    git_commit *c = NULL;
+    git_tree *t = NULL;
     char hex[GIT_OID_HEXSZ + 1];
     git_oid_tostr(hex, sizeof hex, &n->id);
     if (git_commit_lookup(&c, h->repo, &n->id) < 0) {
@@ -964,15 +967,14 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
         }
         par->flags |= N_BOUNDARY; /* say it once */
     }
-    if (n->npar && !(h->g.v[h->g.par[n->par_off]].flags & N_MISSING) &&
-        git_commit_parent(&pc, c, 0) == 0 && git_commit_tree(&pt, pc) < 0)
-        pt = NULL;
     pb->len = 0;
     if (pb->s)
         pb->s[0] = '\0';
-    ward_status st = walk_tree(h, p, t, pt, pb, idx, 0);
-    git_tree_free(pt);
-    git_commit_free(pc);
+    /* a tree seen before (a revert, an empty commit) holds nothing new */
+    int fresh = oidset_add(&h->seen, git_tree_id(t));
+    ward_status st = fresh < 0   ? (fresh == -1 ? WARD_ENOMEM : WARD_ETOOBIG)
+                     : fresh > 0 ? walk_tree(h, p, t, pb, idx, 0)
+                                 : WARD_OK;
     git_tree_free(t);
     git_commit_free(c);
     return st;
