@@ -255,6 +255,7 @@ typedef struct hist {
     const ward_git_options *o;
     const ward_git_callbacks *cb;
     git_repository *repo;
+    git_odb *odb;
     graph g;
     oidset seen;
     uint64_t max_size;
@@ -879,50 +880,76 @@ static int path_push(pathbuf *pb, const char *name, size_t *saved)
  * already, subtrees included: one hash lookup per entry decides, where
  * diffing against the parent's tree cost a second tree parse and a name
  * search per entry. */
-static ward_status walk_tree(hist *h, pool *p, const git_tree *tree, pathbuf *pb,
-                             uint32_t commit, int depth)
+static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *where,
+                             pathbuf *pb, uint32_t commit, int depth)
 {
-    size_t n = git_tree_entrycount(tree);
+    /* Trees are read raw and parsed here: each is read once, so libgit2's
+     * tree objects (an allocation per tree, a trip through its cache) buy
+     * nothing.  An entry is "<octal mode> <name>\0<20-byte id>". */
+    git_odb_object *obj = NULL;
+    char at[1024];
+    if (!where) {
+        snprintf(at, sizeof at, "at %s", pb->s ? pb->s : "");
+        where = at;
+    }
+    if (git_odb_read(&obj, h->odb, tid) < 0 || git_odb_object_type(obj) != GIT_OBJECT_TREE) {
+        git_odb_object_free(obj);
+        obj_error(h, tid, "tree", where);
+        p->errors++;
+        return WARD_OK;
+    }
+    const unsigned char *d = git_odb_object_data(obj);
+    size_t len = git_odb_object_size(obj), off = 0;
     ward_status st = WARD_OK;
-    for (size_t i = 0; i < n && !st && !h->aborted; i++) {
-        const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-        const git_oid *id = git_tree_entry_id(e);
-        git_object_t type = git_tree_entry_type(e);
-        int added = oidset_add(&h->seen, id);
-        if (added < 0)
-            return added == -1 ? WARD_ENOMEM : WARD_ETOOBIG;
+    while (off < len && !st && !h->aborted) {
+        size_t ms = off;
+        unsigned mode = 0;
+        while (off < len && d[off] >= '0' && d[off] <= '7' && off - ms < 7)
+            mode = mode * 8 + (unsigned)(d[off++] - '0');
+        const unsigned char *nul = off < len && off > ms && d[off] == ' '
+                                       ? memchr(d + off + 1, '\0', len - off - 1)
+                                       : NULL;
+        if (!nul || nul == d + off + 1 || (size_t)(nul - d) + 1 + GIT_OID_RAWSZ > len) {
+            git_error_set_str(GIT_ERROR_OBJECT, "malformed tree entry");
+            obj_error(h, tid, "tree", where);
+            p->errors++;
+            break;
+        }
+        const char *name = (const char *)d + off + 1;
+        git_oid id;
+        git_oid_fromraw(&id, nul + 1);
+        off = (size_t)(nul - d) + 1 + GIT_OID_RAWSZ;
+        int added = oidset_add(&h->seen, &id);
+        if (added < 0) {
+            st = added == -1 ? WARD_ENOMEM : WARD_ETOOBIG;
+            break;
+        }
         if (!added)
             continue;
         size_t saved;
-        if (path_push(pb, git_tree_entry_name(e), &saved) < 0) {
+        if (path_push(pb, name, &saved) < 0) {
             h->errors++;
             event(h->cb, WARD_EV_ERROR, pb->s ? pb->s : "", "cannot scan", "path too long");
             continue;
         }
-        if (type == GIT_OBJECT_BLOB) {
-            if (submit(p, id, pb->s, commit) < 0)
-                st = WARD_ENOMEM;
-        } else if (type == GIT_OBJECT_TREE) {
-            git_tree *sub;
+        unsigned kind = mode & 0170000;
+        if (kind == 0040000) {
             if (depth > 4096) {
                 h->errors++;
                 event(h->cb, WARD_EV_ERROR, pb->s, "cannot scan", "trees nested too deeply");
-            } else if (git_tree_lookup(&sub, h->repo, id) < 0) {
-                char where[1024];
-                snprintf(where, sizeof where, "at %s", pb->s);
-                obj_error(h, id, "tree", where);
-                p->errors++;
             } else {
-                st = walk_tree(h, p, sub, pb, commit, depth + 1);
-                git_tree_free(sub);
+                st = walk_tree(h, p, &id, NULL, pb, commit, depth + 1);
             }
-        } else if (type == GIT_OBJECT_COMMIT) {
+        } else if (kind == 0160000) {
             event(h->cb, WARD_EV_SKIPPED, pb->s, "skipped", "submodule");
+        } else if (submit(p, &id, pb->s, commit) < 0) {
+            st = WARD_ENOMEM;
         }
         pb->len = saved;
         if (pb->s)
             pb->s[saved] = '\0';
     }
+    git_odb_object_free(obj);
     return st;
 }
 
@@ -930,23 +957,10 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
 {
     cnode *n = &h->g.v[idx];
     git_commit *c = NULL;
-    git_tree *t = NULL;
     char hex[GIT_OID_HEXSZ + 1];
     git_oid_tostr(hex, sizeof hex, &n->id);
     if (git_commit_lookup(&c, h->repo, &n->id) < 0) {
         obj_error(h, &n->id, "commit", NULL);
-        return WARD_OK;
-    }
-    if (git_commit_tree(&t, c) < 0) {
-        if (oidset_add(&h->seen, git_commit_tree_id(c)) == 0) {
-            git_commit_free(c); /* already reported */
-            return WARD_OK;
-        }
-        char where[80];
-        snprintf(where, sizeof where, "the tree of commit %.12s", hex);
-        obj_error(h, git_commit_tree_id(c), "tree", where);
-        p->errors++;
-        git_commit_free(c);
         return WARD_OK;
     }
     for (uint32_t k = 0; k < n->npar; k++) {
@@ -970,12 +984,14 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
     pb->len = 0;
     if (pb->s)
         pb->s[0] = '\0';
-    /* a tree seen before (a revert, an empty commit) holds nothing new */
-    int fresh = oidset_add(&h->seen, git_tree_id(t));
+    /* a tree seen before (a revert, an empty commit, one already reported
+     * unreadable) holds nothing new */
+    char where[80];
+    snprintf(where, sizeof where, "the tree of commit %.12s", hex);
+    int fresh = oidset_add(&h->seen, git_commit_tree_id(c));
     ward_status st = fresh < 0   ? (fresh == -1 ? WARD_ENOMEM : WARD_ETOOBIG)
-                     : fresh > 0 ? walk_tree(h, p, t, pb, idx, 0)
+                     : fresh > 0 ? walk_tree(h, p, git_commit_tree_id(c), where, pb, idx, 0)
                                  : WARD_OK;
-    git_tree_free(t);
     git_commit_free(c);
     return st;
 }
@@ -1012,6 +1028,11 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     unsigned nth = 0;
     if (st)
         goto out;
+    if (git_repository_odb(&h.odb, h.repo) < 0) {
+        ward_set_err(errbuf, errlen, "cannot open the object database: %s", git_msg());
+        st = WARD_EIO;
+        goto out;
+    }
     read_shallow(&h);
     if ((st = collect(&h)))
         goto out;
@@ -1071,6 +1092,7 @@ out:
     free(order);
     graph_free(&h.g);
     free(h.seen.slot);
+    git_odb_free(h.odb);
     git_repository_free(h.repo);
     git_libgit2_shutdown();
     if (st == WARD_ETOOBIG && errbuf && !*errbuf)
