@@ -149,11 +149,14 @@ static void commit_date(const ward_commit *c, int ymd, char *out, size_t cap)
                  c->tz_minutes < 0 ? '-' : '+', off / 60, off % 60);
 }
 
-/* Text from a commit (an author's name) without control bytes. */
-static void safe_text(FILE *o, const char *s)
+/* Text for a terminal without control bytes: a hostile file or commit must
+ * not be able to move the cursor or retitle the window. */
+static void safe_text(FILE *o, const char *s, size_t len)
 {
-    for (; *s; s++)
-        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, o);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        fputc(c < 0x20 || c == 0x7f ? '?' : c, o);
+    }
 }
 
 /* ,"commit":...,"author":...,"email":...,"date":... */
@@ -185,12 +188,8 @@ static void text_finding(reporter *r, const ward_finding *f, const ward_commit *
             f->path ? f->path : "-", Z, G, (unsigned long long)f->line, Z, G,
             (unsigned long long)f->column, Z, Y, f->rule_id, Z, C,
             ward_confidence_name(f->confidence), Z, f->description);
-    /* Terminal output must not carry control bytes from a hostile file. */
     fputs(B, o);
-    for (size_t i = 0; i < sl; i++) {
-        unsigned char c = (unsigned char)s[i];
-        fputc(c < 0x20 || c == 0x7f ? '?' : c, o);
-    }
+    safe_text(o, s, sl);
     fprintf(o, "%s (%s)", Z, f->reason);
     if (f->encoding)
         fprintf(o, " (in %s)", f->encoding);
@@ -198,7 +197,7 @@ static void text_finding(reporter *r, const ward_finding *f, const ward_commit *
         char date[64];
         commit_date(cm, 1, date, sizeof date);
         fprintf(o, " commit %.8s by ", cm->sha);
-        safe_text(o, cm->author);
+        safe_text(o, cm->author, strlen(cm->author));
         fprintf(o, " on %s", date);
     }
     fputc('\n', o);

@@ -834,6 +834,18 @@ static void n_did_change(lsp_server *s, const cJSON *params)
     publish(s, d);
 }
 
+/* After the config or the baseline changed on disk: reload what changed
+ * and scan every open document again. */
+static void reload_changed(lsp_server *s, int cfg, int bl)
+{
+    if (cfg)
+        reload_config(s);
+    if (bl)
+        load_baseline(s);
+    if (cfg || bl)
+        reanalyze_all(s);
+}
+
 static void n_did_save(lsp_server *s, const cJSON *params)
 {
     const char *uri = jstr(jobj(params, "textDocument"), "uri");
@@ -842,12 +854,7 @@ static void n_did_save(lsp_server *s, const cJSON *params)
         return;
     int cfg = is_config_path(path), bl = is_baseline_path(path);
     free(path);
-    if (cfg)
-        reload_config(s);
-    if (bl)
-        load_baseline(s);
-    if (cfg || bl)
-        reanalyze_all(s);
+    reload_changed(s, cfg, bl);
 }
 
 static void n_did_close(lsp_server *s, const cJSON *params)
@@ -878,12 +885,7 @@ static void n_watched(lsp_server *s, const cJSON *params)
         }
         free(path);
     }
-    if (cfg)
-        reload_config(s);
-    if (bl)
-        load_baseline(s);
-    if (cfg || bl)
-        reanalyze_all(s);
+    reload_changed(s, cfg, bl);
 }
 
 static void n_folders(lsp_server *s, const cJSON *params)
