@@ -9,6 +9,6 @@ b=$(cd "${1:-$top/build}" && pwd)
 cmake --build "$b" --target ward ward_lsp >/dev/null
 # shellcheck disable=SC2046
 cc -O2 -g -I"$top/include" -I"$top/lsp" "$top/bench/lsp_bench.c" "$b/libward_lsp.a" \
-  "$b/libward.a" $(pkg-config --libs libcjson libhs libpcre2-8 libgit2) -lpthread -lm \
+  "$b/libward.a" $(pkg-config --libs libcjson libhs libpcre2-8 libgit2 zlib) -lpthread -lm \
   -o "$b/lsp_bench"
 "$b/lsp_bench" "$b/ward" "${2:-2000}"

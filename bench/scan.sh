@@ -48,7 +48,7 @@ for g in "$build/bench/gen_corpus" "$out/gen_corpus"; do
   if [ -x "$g" ]; then gen=$g; break; fi
 done
 [ -n "$gen" ] || die "gen_corpus is missing: build it with 'cmake --build build' (bench/ is a subdirectory of the build), or by hand:
-  mkdir -p bench/out && gcc -O2 -Iinclude bench/gen_corpus.c build/libward.a \$(pkg-config --libs libhs libpcre2-8 libgit2) -lpthread -lm -o bench/out/gen_corpus"
+  mkdir -p bench/out && gcc -O2 -Iinclude bench/gen_corpus.c build/libward.a \$(pkg-config --libs libhs libpcre2-8 libgit2 zlib) -lpthread -lm -o bench/out/gen_corpus"
 
 # Tools from Debian packages; installed with apt-get when missing (as root).
 need=()

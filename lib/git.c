@@ -1,4 +1,4 @@
-/* git.c - a repository's history, and its staged changes, through libgit2.
+/* git.c - a repository's history, and its staged changes.
  *
  * History (ward_scan_git).  The commit graph is walked by hand rather than
  * with git_revwalk, so that a missing or corrupt commit, and the boundary of
@@ -7,17 +7,18 @@
  * a few integers per commit; commits are then ordered parents first, oldest
  * first among those ready (Kahn's algorithm with a heap on commit time).
  *
- * Each commit's tree is compared with its first parent's: an entry whose id
- * is unchanged is skipped, and a set of ids already seen (trees, blobs and
- * gitlinks; open addressing over bare 20-byte ids, capped) skips anything
- * met before at any path.  So every distinct blob is read once, attributed
- * to the first commit in that order which introduced it, and an unchanged
- * subtree is never opened twice.  A blob that only existed in one commit is
- * still found: it is new in that commit's tree.
+ * Commits come parents first, so whatever a commit shares with its parents
+ * is already in a set of ids seen (trees, blobs and gitlinks; open
+ * addressing over bare 20-byte ids, capped): one lookup per tree entry skips
+ * anything met before at any path.  So every distinct blob is read once,
+ * attributed to the first commit in that order which introduced it, and an
+ * unchanged subtree is never opened twice.  A blob that only existed in one
+ * commit is still found: it is new in that commit's tree.
  *
- * Blobs go to a pool of workers, each with its own repository handle (libgit2
- * objects are not shared between threads), its own scanner, and reads
- * straight from the object database.  Jobs sit in a ring of fixed size; the
+ * Commits and trees are read raw and parsed here; objects come from the
+ * pack files through ward's reader (pack.c: no lock, a delta-base cache per
+ * thread), and from libgit2 when they are not in a pack.  Blobs go to a
+ * pool of workers, each with its own reader, libgit2 handle and scanner.  Jobs sit in a ring of fixed size; the
  * calling thread produces them in commit order and delivers each job's
  * findings in that order, so output does not depend on the thread count.  A
  * job with findings keeps its blob until delivery (findings point into it);
@@ -41,6 +42,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pack.h"
 
 #define RING 256u                  /* jobs in flight */
 #define WAKE_BATCH 16u             /* queued jobs that wake the workers */
@@ -48,6 +50,10 @@
 #define MAX_FINDINGS_PER_BLOB 100000u
 #define BINARY_PROBE 8192u
 #define DEFAULT_MAX_SIZE (50ull << 20)
+/* Caches of resolved objects (delta bases): the walking thread's, for
+ * commits and trees, and the workers' together, for blobs. */
+#define WALK_CACHE (64u << 20)
+#define WORKER_CACHE_TOTAL (64u << 20)
 
 
 static const char *git_msg(void)
@@ -256,6 +262,10 @@ typedef struct hist {
     const ward_git_callbacks *cb;
     git_repository *repo;
     git_odb *odb;
+    ward_packs *packs;         /* shared by every thread, read-only */
+    ward_pack_reader *rd;      /* the walking thread's reader */
+    git_oid *pv;               /* a commit's parents, while it is parsed */
+    size_t pcap;
     graph g;
     oidset seen;
     uint64_t max_size;
@@ -266,14 +276,120 @@ typedef struct hist {
     size_t errlen;
 } hist;
 
-static void obj_error(hist *h, const git_oid *id, const char *kind, const char *where)
+static void obj_error(hist *h, const git_oid *id, const char *kind, const char *why,
+                      const char *where)
 {
     char hex[GIT_OID_HEXSZ + 1], what[64], msg[1024];
     git_oid_tostr(hex, sizeof hex, id);
     snprintf(what, sizeof what, "cannot read %s", kind);
-    snprintf(msg, sizeof msg, "%s%s%s", git_msg(), where ? "; " : "", where ? where : "");
+    snprintf(msg, sizeof msg, "%s%s%s", why, where ? "; " : "", where ? where : "");
     h->errors++;
     event(h->cb, WARD_EV_ERROR, hex, what, msg);
+}
+
+/* ---------------------------------------------------------------------
+ * Reading objects: from the pack files by ward's own reader (pack.c),
+ * through libgit2 for the rest (loose objects, alternates, a base outside
+ * the packs, and a damaged pack entry, which libgit2 may find elsewhere).
+ * ------------------------------------------------------------------- */
+
+typedef struct objbuf {
+    unsigned char *data;
+    size_t len;
+    int type;                  /* git_object_t and pack types agree */
+    git_odb_object *g;         /* set when libgit2 read it */
+} objbuf;
+
+enum { OBJ_OK = 0, OBJ_ERROR = -1, OBJ_TOO_BIG = -2 };
+
+/* Reads id into *o (OBJ_OK), or says why not in err (OBJ_ERROR); an object
+ * over max bytes (0: no limit) is not read, and *size says how large. */
+static int obj_read(ward_pack_reader *rd, git_odb *odb, const git_oid *id, uint64_t max, objbuf *o,
+                    uint64_t *size, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    char perr[256] = "";
+    uint64_t sz = 0;
+    int rc = rd ? ward_pack_read(rd, id->id, max, &o->type, &o->data, &o->len, &sz, perr,
+                                 sizeof perr)
+                : WARD_PACK_NOT_FOUND;
+    if (size)
+        *size = sz;
+    if (rc == WARD_PACK_OK)
+        return OBJ_OK;
+    if (rc == WARD_PACK_TOO_BIG)
+        return OBJ_TOO_BIG;
+    if (rc == WARD_PACK_NOMEM) {
+        snprintf(err, errlen, "out of memory");
+        return OBJ_ERROR;
+    }
+    size_t hs;
+    git_object_t ht;
+    if (max && git_odb_read_header(&hs, &ht, odb, id) == 0 && hs > max) {
+        if (size)
+            *size = hs;
+        return OBJ_TOO_BIG;
+    }
+    if (git_odb_read(&o->g, odb, id) < 0) {
+        snprintf(err, errlen, "%s", rc == WARD_PACK_CORRUPT ? perr : git_msg());
+        o->g = NULL;
+        return OBJ_ERROR;
+    }
+    o->data = (unsigned char *)git_odb_object_data(o->g);
+    o->len = git_odb_object_size(o->g);
+    o->type = (int)git_odb_object_type(o->g);
+    return OBJ_OK;
+}
+
+static void obj_free(objbuf *o)
+{
+    if (o->g)
+        git_odb_object_free(o->g);
+    else
+        free(o->data);
+    memset(o, 0, sizeof *o);
+}
+
+/* What ward needs of a raw commit: its tree, its parents (into h->pv) and
+ * its committer time.  -1 when there is no tree line. */
+static int parse_commit(hist *h, const objbuf *o, git_oid *tree, size_t *np, int64_t *time)
+{
+    const char *p = (const char *)o->data, *end = p + o->len;
+    int have_tree = 0;
+    *np = 0;
+    *time = 0;
+    while (p < end && *p != '\n') {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        size_t l = (size_t)(eol - p);
+        if (l == 5 + GIT_OID_HEXSZ && !memcmp(p, "tree ", 5)) {
+            have_tree = git_oid_fromstrn(tree, p + 5, GIT_OID_HEXSZ) == 0;
+        } else if (l == 7 + GIT_OID_HEXSZ && !memcmp(p, "parent ", 7)) {
+            if (*np == h->pcap) {
+                size_t cap = h->pcap ? h->pcap * 2 : 8;
+                git_oid *v = realloc(h->pv, cap * sizeof *v);
+                if (!v)
+                    return -2;
+                h->pv = v;
+                h->pcap = cap;
+            }
+            if (git_oid_fromstrn(&h->pv[*np], p + 7, GIT_OID_HEXSZ) == 0)
+                (*np)++;
+        } else if (l > 10 && !memcmp(p, "committer ", 10)) {
+            const char *gt = eol;
+            while (gt > p && gt[-1] != '>')
+                gt--;
+            int64_t t = 0;
+            while (gt < eol && *gt == ' ')
+                gt++;
+            while (gt < eol && *gt >= '0' && *gt <= '9' && t < INT64_MAX / 10 - 9)
+                t = t * 10 + (*gt++ - '0');
+            *time = t;
+        }
+        p = eol + 1;
+    }
+    return have_tree ? 0 : -1;
 }
 
 /* Walks from start; hidden walks mark what they reach hidden.  A walk stops
@@ -300,18 +416,28 @@ static ward_status walk_from(hist *h, const git_oid *start, int hidden)
         if (g->v[i].flags & N_PARSED)
             continue;
         g->v[i].flags |= N_PARSED;
-        git_commit *c;
-        if (git_commit_lookup(&c, h->repo, &g->v[i].id) < 0) {
+        objbuf o;
+        git_oid tree;
+        size_t np;
+        char err[256];
+        int pr = -1;
+        if (obj_read(h->rd, h->odb, &g->v[i].id, 0, &o, NULL, err, sizeof err) == OBJ_OK) {
+            pr = o.type == GIT_OBJECT_COMMIT ? parse_commit(h, &o, &tree, &np, &g->v[i].time)
+                                             : -1;
+            obj_free(&o);
+        }
+        if (pr == -2) {
+            st = WARD_ENOMEM;
+            break;
+        }
+        if (pr < 0) {
             g->v[i].flags |= N_MISSING;
             continue; /* reported by the child that names it */
         }
-        g->v[i].time = (int64_t)git_commit_time(c);
-        unsigned np = git_commit_parentcount(c);
         if (g->npar + np > g->parcap) {
             size_t cap = (g->parcap + np) * 2;
             uint32_t *par = realloc(g->par, cap * sizeof *par);
             if (!par) {
-                git_commit_free(c);
                 st = WARD_ENOMEM;
                 break;
             }
@@ -319,10 +445,9 @@ static ward_status walk_from(hist *h, const git_oid *start, int hidden)
             g->parcap = cap;
         }
         g->v[i].par_off = (uint32_t)g->npar;
-        g->v[i].npar = np;
-        for (unsigned k = 0; k < np; k++) {
-            uint32_t p = graph_node(g, git_commit_parent_id(c, k), hidden ? N_HIDDEN : 0,
-                                    &created);
+        g->v[i].npar = (uint32_t)np;
+        for (size_t k = 0; k < np; k++) {
+            uint32_t p = graph_node(g, &h->pv[k], hidden ? N_HIDDEN : 0, &created);
             if (p == UINT32_MAX) {
                 st = g->n >= WARD_GIT_MAX_OBJECTS ? WARD_ETOOBIG : WARD_ENOMEM;
                 break;
@@ -341,7 +466,6 @@ static ward_status walk_from(hist *h, const git_oid *start, int hidden)
             }
             stack[ns++] = p;
         }
-        git_commit_free(c);
         if (st)
             break;
     }
@@ -421,7 +545,7 @@ static ward_status walk_all_refs(hist *h)
             git_object_free(obj);
         } else if (git_reference_target(res)) {
             /* a ref naming a missing object */
-            obj_error(h, git_reference_target(res), "object", names.strings[i]);
+            obj_error(h, git_reference_target(res), "object", git_msg(), names.strings[i]);
         }
         git_reference_free(res);
     }
@@ -587,7 +711,7 @@ typedef struct job {
     char *path;
     uint32_t commit;
     int state;                /* 0 free, 1 queued, 2 taken, 3 done */
-    git_odb_object *obj;      /* kept while findings point into it */
+    objbuf ob;                /* kept while findings point into it */
     ward_finding *f;
     size_t nf, capf;
     int truncated;
@@ -607,6 +731,7 @@ typedef struct pool {
     pthread_mutex_t mu;
     pthread_cond_t work, done;
     const char *gitdir;
+    size_t cache_bytes;       /* each worker's object cache */
     int scan_binary;
     uint64_t max_size;
     ward_status worker_fail;
@@ -653,49 +778,43 @@ static void job_event(job *j, ward_event_kind kind, const char *what, const char
     va_end(ap);
 }
 
-static void run_job(pool *p, git_odb *odb, ward_scanner *sc, job *j)
+static void run_job(pool *p, git_odb *odb, ward_pack_reader *rd, ward_scanner *sc, job *j)
 {
-    size_t size;
-    git_object_t type;
-    char hex[GIT_OID_HEXSZ + 1];
+    char hex[GIT_OID_HEXSZ + 1], err[512];
     git_oid_tostr(hex, sizeof hex, &j->id);
-    if (git_odb_read_header(&size, &type, odb, &j->id) < 0) {
-        const char *m = git_msg();
-        job_event(j, WARD_EV_ERROR, "cannot read blob", "%s%s%s%s", m, strstr(m, hex) ? "" : " (object ",
-                  strstr(m, hex) ? "" : hex, strstr(m, hex) ? "" : ")");
+    uint64_t size;
+    int rc = obj_read(rd, odb, &j->id, p->max_size, &j->ob, &size, err, sizeof err);
+    if (rc == OBJ_TOO_BIG) {
+        job_event(j, WARD_EV_SKIPPED, "skipped", "blob of %llu bytes is over the size limit",
+                  (unsigned long long)size);
         return;
     }
-    if (size > p->max_size) {
-        job_event(j, WARD_EV_SKIPPED, "skipped", "blob of %zu bytes is over the size limit",
-                  size);
+    if (rc != OBJ_OK) {
+        job_event(j, WARD_EV_ERROR, "cannot read blob", "%s%s%s%s", err,
+                  strstr(err, hex) ? "" : " (object ", strstr(err, hex) ? "" : hex,
+                  strstr(err, hex) ? "" : ")");
         return;
     }
-    git_odb_object *obj;
-    if (git_odb_read(&obj, odb, &j->id) < 0) {
-        const char *m = git_msg();
-        job_event(j, WARD_EV_ERROR, "cannot read blob", "%s%s%s%s", m, strstr(m, hex) ? "" : " (object ",
-                  strstr(m, hex) ? "" : hex, strstr(m, hex) ? "" : ")");
-        return;
-    }
-    const char *data = git_odb_object_data(obj);
-    size_t len = git_odb_object_size(obj);
+    const char *data = (const char *)j->ob.data;
+    size_t len = j->ob.len;
     j->bytes = len;
     if (!p->scan_binary && memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE)) {
         job_event(j, WARD_EV_SKIPPED, "skipped", "binary file");
-        git_odb_object_free(obj);
+        obj_free(&j->ob);
         return;
     }
     j->scanned = 1;
+    char commit[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(commit, sizeof commit, &p->h->g.v[j->commit].id);
+    ward_scanner_set_commit(sc, commit); /* for allowlists' `commits` */
     ward_status st = ward_scan_buffer(sc, data, len, j->path, collect_finding, j);
     if (st && st != WARD_EABORT)
         job_event(j, WARD_EV_ERROR, "cannot scan", "%s", ward_strerror(st));
     else if (j->truncated)
         job_event(j, WARD_EV_ERROR, "cannot scan", "more than %u findings in one blob",
                   MAX_FINDINGS_PER_BLOB);
-    if (j->nf)
-        j->obj = obj;
-    else
-        git_odb_object_free(obj);
+    if (!j->nf)
+        obj_free(&j->ob);
 }
 
 static void *worker(void *arg)
@@ -704,12 +823,14 @@ static void *worker(void *arg)
     git_repository *repo = NULL;
     git_odb *odb = NULL;
     ward_scanner *sc = NULL;
+    ward_pack_reader *rd = NULL;
     ward_status st = WARD_OK;
     if (git_repository_open_ext(&repo, p->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
         git_repository_odb(&odb, repo) < 0)
         st = WARD_EIO;
-    else
-        st = ward_scanner_new(p->h->e, &sc);
+    else if (!(st = ward_scanner_new(p->h->e, &sc)) && p->h->packs &&
+             !(rd = ward_pack_reader_new(p->h->packs, p->cache_bytes)))
+        st = WARD_ENOMEM;
     pthread_mutex_lock(&p->mu);
     if (st && !p->worker_fail)
         p->worker_fail = st;
@@ -724,13 +845,14 @@ static void *worker(void *arg)
         if (st)
             job_event(j, WARD_EV_ERROR, "cannot scan", "%s", ward_strerror(st));
         else
-            run_job(p, odb, sc, j);
+            run_job(p, odb, rd, sc, j);
         pthread_mutex_lock(&p->mu);
         j->state = 3;
         pthread_cond_broadcast(&p->done);
     }
     pthread_mutex_unlock(&p->mu);
     ward_scanner_free(sc);
+    ward_pack_reader_free(rd);
     git_odb_free(odb);
     git_repository_free(repo);
     return NULL;
@@ -791,7 +913,7 @@ static void deliver(pool *p, job *j)
         if (h->cb->on_finding(&j->f[i], commit_info(p, j->commit, &c), h->cb->user))
             h->aborted = 1;
     }
-    git_odb_object_free(j->obj);
+    obj_free(&j->ob);
     free(j->f);
     free(j->path);
     memset(j, 0, sizeof *j);
@@ -886,20 +1008,23 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
     /* Trees are read raw and parsed here: each is read once, so libgit2's
      * tree objects (an allocation per tree, a trip through its cache) buy
      * nothing.  An entry is "<octal mode> <name>\0<20-byte id>". */
-    git_odb_object *obj = NULL;
-    char at[1024];
+    objbuf obj;
+    char at[1024], err[512];
     if (!where) {
         snprintf(at, sizeof at, "at %s", pb->s ? pb->s : "");
         where = at;
     }
-    if (git_odb_read(&obj, h->odb, tid) < 0 || git_odb_object_type(obj) != GIT_OBJECT_TREE) {
-        git_odb_object_free(obj);
-        obj_error(h, tid, "tree", where);
+    int rc = obj_read(h->rd, h->odb, tid, 0, &obj, NULL, err, sizeof err);
+    if (rc != OBJ_OK || obj.type != GIT_OBJECT_TREE) {
+        if (rc == OBJ_OK)
+            snprintf(err, sizeof err, "not a tree");
+        obj_free(&obj);
+        obj_error(h, tid, "tree", err, where);
         p->errors++;
         return WARD_OK;
     }
-    const unsigned char *d = git_odb_object_data(obj);
-    size_t len = git_odb_object_size(obj), off = 0;
+    const unsigned char *d = obj.data;
+    size_t len = obj.len, off = 0;
     ward_status st = WARD_OK;
     while (off < len && !st && !h->aborted) {
         size_t ms = off;
@@ -910,8 +1035,7 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
                                        ? memchr(d + off + 1, '\0', len - off - 1)
                                        : NULL;
         if (!nul || nul == d + off + 1 || (size_t)(nul - d) + 1 + GIT_OID_RAWSZ > len) {
-            git_error_set_str(GIT_ERROR_OBJECT, "malformed tree entry");
-            obj_error(h, tid, "tree", where);
+            obj_error(h, tid, "tree", "malformed tree entry", where);
             p->errors++;
             break;
         }
@@ -949,18 +1073,27 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
         if (pb->s)
             pb->s[saved] = '\0';
     }
-    git_odb_object_free(obj);
+    obj_free(&obj);
     return st;
 }
 
 static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
 {
     cnode *n = &h->g.v[idx];
-    git_commit *c = NULL;
-    char hex[GIT_OID_HEXSZ + 1];
+    char hex[GIT_OID_HEXSZ + 1], err[512];
     git_oid_tostr(hex, sizeof hex, &n->id);
-    if (git_commit_lookup(&c, h->repo, &n->id) < 0) {
-        obj_error(h, &n->id, "commit", NULL);
+    objbuf o;
+    git_oid tree;
+    size_t np;
+    int64_t t;
+    int rc = obj_read(h->rd, h->odb, &n->id, 0, &o, NULL, err, sizeof err);
+    if (rc == OBJ_OK && parse_commit(h, &o, &tree, &np, &t) < 0) {
+        snprintf(err, sizeof err, "malformed commit");
+        rc = OBJ_ERROR;
+    }
+    obj_free(&o);
+    if (rc != OBJ_OK) {
+        obj_error(h, &n->id, "commit", err, NULL);
         return WARD_OK;
     }
     for (uint32_t k = 0; k < n->npar; k++) {
@@ -988,12 +1121,10 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
      * unreadable) holds nothing new */
     char where[80];
     snprintf(where, sizeof where, "the tree of commit %.12s", hex);
-    int fresh = oidset_add(&h->seen, git_commit_tree_id(c));
-    ward_status st = fresh < 0   ? (fresh == -1 ? WARD_ENOMEM : WARD_ETOOBIG)
-                     : fresh > 0 ? walk_tree(h, p, git_commit_tree_id(c), where, pb, idx, 0)
-                                 : WARD_OK;
-    git_commit_free(c);
-    return st;
+    int fresh = oidset_add(&h->seen, &tree);
+    return fresh < 0   ? (fresh == -1 ? WARD_ENOMEM : WARD_ETOOBIG)
+           : fresh > 0 ? walk_tree(h, p, &tree, where, pb, idx, 0)
+                       : WARD_OK;
 }
 
 static unsigned online_cpus(void)
@@ -1033,6 +1164,14 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
         st = WARD_EIO;
         goto out;
     }
+    /* Worktrees share the main repository's objects. */
+    char objdir[4096];
+    snprintf(objdir, sizeof objdir, "%sobjects", git_repository_commondir(h.repo));
+    if (!(h.packs = ward_packs_open(objdir)) ||
+        !(h.rd = ward_pack_reader_new(h.packs, WALK_CACHE))) {
+        st = WARD_ENOMEM;
+        goto out;
+    }
     read_shallow(&h);
     if ((st = collect(&h)))
         goto out;
@@ -1057,6 +1196,7 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     unsigned want = opts->threads ? opts->threads : cpus > 1 ? cpus - 1 : 1;
     if (want > 64)
         want = 64;
+    p->cache_bytes = WORKER_CACHE_TOTAL / want;
     for (nth = 0; nth < want; nth++)
         if (pthread_create(&th[nth], NULL, worker, p) != 0)
             break;
@@ -1092,6 +1232,9 @@ out:
     free(order);
     graph_free(&h.g);
     free(h.seen.slot);
+    free(h.pv);
+    ward_pack_reader_free(h.rd);
+    ward_packs_free(h.packs);
     git_odb_free(h.odb);
     git_repository_free(h.repo);
     git_libgit2_shutdown();

@@ -12,8 +12,8 @@ mkdir -p "$out"
 cmake -S "$top" -B "$out/lib" -DCMAKE_C_COMPILER=clang -DWARD_TESTS=OFF \
   -DCMAKE_C_FLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined" >/dev/null
 cmake --build "$out/lib" -j"$(nproc)" --target ward_static >/dev/null
-libs="$out/lib/libward.a $(pkg-config --libs libhs libpcre2-8 libgit2) -lpthread -lm"
-for t in toml validate scan config; do
+libs="$out/lib/libward.a $(pkg-config --libs libhs libpcre2-8 libgit2 zlib) -lpthread -lm"
+for t in toml validate scan config pack; do
   # shellcheck disable=SC2086
   clang -g -O1 -fsanitize=fuzzer,address,undefined -I"$top/include" -I"$top/lib" \
     "$top/tests/fuzz/fuzz_$t.c" $libs -o "$out/fuzz_$t"

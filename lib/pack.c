@@ -1,0 +1,712 @@
+/* pack.c - objects read straight from pack files (see pack.h).
+ *
+ * An index (version 2) is a fan-out table of 256 counts, the sorted ids,
+ * their CRCs, 31-bit offsets and a table of 64-bit offsets for the large
+ * ones.  A pack is "PACK", a version, a count, then objects: a header of
+ * type and inflated size (7 bits a byte, the first byte holding 4), then
+ * zlib data; a delta names its base by a backward distance (OFS_DELTA) or
+ * by id (REF_DELTA), and its data is two sizes and copy/insert commands.
+ *
+ * Everything read from a pack is checked against the bounds of the mapping
+ * and against the sizes the headers announce; anything off is reported as
+ * corrupt with the pack's name and the offset, never trusted.
+ *
+ * Memory.  Mapped pages that were read count toward a process's resident
+ * set, so a scan of a multi-gigabyte pack would look like one that holds it
+ * all.  After every 32 MiB read, the mappings' pages are dropped (they stay
+ * in the page cache; touching them again is a minor fault).
+ */
+#define _GNU_SOURCE
+#include "pack.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define HARD_MAX (1ull << 30)      /* no object larger than this is read */
+#define MAX_CHAIN 10000u           /* longer delta chains are called corrupt */
+#define DROP_EVERY (32ull << 20)   /* bytes read between dropping mapped pages */
+#define CACHE_BUCKETS (1u << 14)
+
+enum { OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
+
+typedef struct pack {
+    const unsigned char *idx, *data;
+    size_t idx_len, len;
+    uint32_t n;
+    const unsigned char *fanout, *ids, *off32, *off64;
+    size_t nlarge;
+    int mapped;
+    char name[64];
+} pack;
+
+struct ward_packs {
+    pack *v;
+    size_t n;
+    atomic_ullong read; /* bytes read from the mappings, for dropping pages */
+};
+
+typedef struct centry {
+    struct centry *hnext, *prev, *next;
+    uint64_t key;
+    size_t len;
+    int type;
+    unsigned char data[];
+} centry;
+
+typedef struct chain_link {
+    uint32_t pack;
+    uint64_t off, data_off, size;
+} chain_link;
+
+struct ward_pack_reader {
+    ward_packs *ps;
+    z_stream z;
+    centry **bucket;
+    centry *head, *tail; /* most recently used first */
+    size_t bytes, cap;
+    chain_link *chain;
+    size_t nchain, capchain;
+};
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t be64(const unsigned char *p)
+{
+    return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
+/* ---------------------------------------------------------------------
+ * Indexes and packs.
+ * ------------------------------------------------------------------- */
+
+static int pack_init(pack *p)
+{
+    const unsigned char *x = p->idx;
+    if (p->idx_len < 8 + 1024 + 40 || memcmp(x, "\377tOc", 4) || be32(x + 4) != 2)
+        return -1;
+    p->fanout = x + 8;
+    uint32_t prev = 0;
+    for (int i = 0; i < 256; i++) {
+        uint32_t c = be32(p->fanout + 4 * i);
+        if (c < prev)
+            return -1;
+        prev = c;
+    }
+    p->n = prev;
+    uint64_t need = 8 + 1024 + (uint64_t)p->n * 28 + 40;
+    if (need > p->idx_len || (p->idx_len - need) % 8)
+        return -1;
+    p->nlarge = (size_t)(p->idx_len - need) / 8;
+    p->ids = x + 8 + 1024;
+    p->off32 = p->ids + (size_t)p->n * 24; /* past the ids and the CRCs */
+    p->off64 = p->off32 + (size_t)p->n * 4;
+    const unsigned char *d = p->data;
+    if (p->len < 12 + 20 || memcmp(d, "PACK", 4) || (be32(d + 4) != 2 && be32(d + 4) != 3) ||
+        be32(d + 8) != p->n)
+        return -1;
+    return 0;
+}
+
+static void *map_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    void *m = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+        if (m == MAP_FAILED)
+            m = NULL;
+        else
+            *len = (size_t)st.st_size;
+    }
+    close(fd);
+    return m;
+}
+
+static void pack_unmap(pack *p)
+{
+    if (!p->mapped)
+        return;
+    munmap((void *)p->idx, p->idx_len);
+    munmap((void *)p->data, p->len);
+}
+
+static int add_pack(ward_packs *ps, const pack *p)
+{
+    pack *v = realloc(ps->v, (ps->n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    ps->v = v;
+    ps->v[ps->n++] = *p;
+    return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+ward_packs *ward_packs_open(const char *objects_dir)
+{
+    ward_packs *ps = calloc(1, sizeof *ps);
+    if (!ps)
+        return NULL;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/pack", objects_dir);
+    DIR *d = opendir(dir);
+    if (!d)
+        return ps;
+    char **names = NULL;
+    size_t nn = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l < 5 || strcmp(de->d_name + l - 4, ".idx") || strncmp(de->d_name, "pack-", 5))
+            continue;
+        char **v = realloc(names, (nn + 1) * sizeof *v);
+        if (!v || !(v[nn] = strdup(de->d_name))) {
+            free(v ? v : names);
+            names = NULL;
+            nn = 0;
+            break;
+        }
+        names = v;
+        nn++;
+    }
+    closedir(d);
+    qsort(names, nn, sizeof *names, name_cmp); /* a stable order */
+    for (size_t i = 0; i < nn; i++) {
+        char ip[4096 + 256], pp[4096 + 256];
+        snprintf(ip, sizeof ip, "%s/%s", dir, names[i]);
+        snprintf(pp, sizeof pp, "%s/%.*s.pack", dir, (int)(strlen(names[i]) - 4), names[i]);
+        pack p = {0};
+        p.mapped = 1;
+        p.idx = map_file(ip, &p.idx_len);
+        p.data = p.idx ? map_file(pp, &p.len) : NULL;
+        snprintf(p.name, sizeof p.name, "%.*s.pack", (int)(strlen(names[i]) - 4), names[i]);
+        if (!p.idx || !p.data || pack_init(&p) || add_pack(ps, &p)) {
+            if (p.idx)
+                munmap((void *)p.idx, p.idx_len);
+            if (p.data)
+                munmap((void *)p.data, p.len);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return ps;
+}
+
+ward_packs *ward_packs_from_memory(const unsigned char *idx, size_t idx_len,
+                                   const unsigned char *data, size_t len)
+{
+    pack p = {.idx = idx, .idx_len = idx_len, .data = data, .len = len, .name = "pack"};
+    ward_packs *ps = calloc(1, sizeof *ps);
+    if (!ps)
+        return NULL;
+    if (pack_init(&p) || add_pack(ps, &p)) {
+        free(ps);
+        return NULL;
+    }
+    return ps;
+}
+
+void ward_packs_free(ward_packs *ps)
+{
+    if (!ps)
+        return;
+    for (size_t i = 0; i < ps->n; i++)
+        pack_unmap(&ps->v[i]);
+    free(ps->v);
+    free(ps);
+}
+
+size_t ward_packs_count(const ward_packs *ps)
+{
+    return ps ? ps->n : 0;
+}
+
+size_t ward_packs_objects(const ward_packs *ps)
+{
+    return ps && ps->n ? ps->v[0].n : 0;
+}
+
+const unsigned char *ward_packs_object_id(const ward_packs *ps, size_t i)
+{
+    return ps && ps->n && i < ps->v[0].n ? ps->v[0].ids + i * WARD_OID_RAWSZ : NULL;
+}
+
+/* Finds id in pack p: 1 with *off set, 0 when absent, -1 when the index
+ * gives an offset outside the pack. */
+static int pack_find(const pack *p, const unsigned char *id, uint64_t *off)
+{
+    uint32_t lo = id[0] ? be32(p->fanout + 4 * (id[0] - 1)) : 0;
+    uint32_t hi = be32(p->fanout + 4 * id[0]);
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = memcmp(p->ids + (size_t)mid * WARD_OID_RAWSZ, id, WARD_OID_RAWSZ);
+        if (c < 0) {
+            lo = mid + 1;
+        } else if (c > 0) {
+            hi = mid;
+        } else {
+            uint32_t v = be32(p->off32 + (size_t)mid * 4);
+            uint64_t o = v;
+            if (v & 0x80000000u) {
+                size_t k = v & 0x7fffffffu;
+                if (k >= p->nlarge)
+                    return -1;
+                o = be64(p->off64 + k * 8);
+            }
+            if (o < 12 || o >= p->len - 20)
+                return -1;
+            *off = o;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int find_any(const ward_packs *ps, const unsigned char *id, uint32_t *pi, uint64_t *off)
+{
+    for (size_t i = 0; i < ps->n; i++) {
+        int r = pack_find(&ps->v[i], id, off);
+        if (r) {
+            *pi = (uint32_t)i;
+            return r;
+        }
+    }
+    return 0;
+}
+
+static void account(ward_packs *ps, uint64_t n)
+{
+    unsigned long long before = atomic_fetch_add(&ps->read, n);
+    if (before / DROP_EVERY == (before + n) / DROP_EVERY)
+        return;
+    for (size_t i = 0; i < ps->n; i++) {
+        if (!ps->v[i].mapped)
+            continue;
+        madvise((void *)ps->v[i].data, ps->v[i].len, MADV_DONTNEED);
+        madvise((void *)ps->v[i].idx, ps->v[i].idx_len, MADV_DONTNEED);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * The reader's cache: a hash on (pack, offset) and a recency list.
+ * ------------------------------------------------------------------- */
+
+static uint64_t ckey(uint32_t pi, uint64_t off)
+{
+    return (uint64_t)pi << 44 ^ off;
+}
+
+static size_t cslot(uint64_t key)
+{
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 50) & (CACHE_BUCKETS - 1);
+}
+
+static void lru_unlink(ward_pack_reader *r, centry *e)
+{
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        r->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        r->tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void lru_front(ward_pack_reader *r, centry *e)
+{
+    e->prev = NULL;
+    e->next = r->head;
+    if (r->head)
+        r->head->prev = e;
+    r->head = e;
+    if (!r->tail)
+        r->tail = e;
+}
+
+static void cache_drop(ward_pack_reader *r, centry *e)
+{
+    centry **pp = &r->bucket[cslot(e->key)];
+    while (*pp != e)
+        pp = &(*pp)->hnext;
+    *pp = e->hnext;
+    lru_unlink(r, e);
+    r->bytes -= e->len;
+    free(e);
+}
+
+static centry *cache_get(ward_pack_reader *r, uint64_t key)
+{
+    for (centry *e = r->bucket[cslot(key)]; e; e = e->hnext) {
+        if (e->key == key) {
+            lru_unlink(r, e);
+            lru_front(r, e);
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static void cache_put(ward_pack_reader *r, uint64_t key, int type, const unsigned char *d,
+                      size_t len)
+{
+    if (len > r->cap / 8)
+        return; /* one large blob would push out every base */
+    while (r->tail && r->bytes + len > r->cap)
+        cache_drop(r, r->tail);
+    centry *e = malloc(sizeof *e + len);
+    if (!e)
+        return; /* a cache, not a necessity */
+    e->key = key;
+    e->len = len;
+    e->type = type;
+    memcpy(e->data, d, len);
+    size_t s = cslot(key);
+    e->hnext = r->bucket[s];
+    r->bucket[s] = e;
+    lru_front(r, e);
+    r->bytes += len;
+}
+
+ward_pack_reader *ward_pack_reader_new(const ward_packs *ps, size_t cache_bytes)
+{
+    ward_pack_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->ps = (ward_packs *)ps; /* only its page counter changes */
+    r->cap = cache_bytes;
+    r->bucket = calloc(CACHE_BUCKETS, sizeof *r->bucket);
+    if (!r->bucket || inflateInit(&r->z) != Z_OK) {
+        free(r->bucket);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void ward_pack_reader_free(ward_pack_reader *r)
+{
+    if (!r)
+        return;
+    while (r->head)
+        cache_drop(r, r->head);
+    free(r->bucket);
+    free(r->chain);
+    inflateEnd(&r->z);
+    free(r);
+}
+
+/* ---------------------------------------------------------------------
+ * Objects.
+ * ------------------------------------------------------------------- */
+
+typedef struct hdr {
+    int type;
+    uint64_t size, data_off, base_off;
+    const unsigned char *base_id;
+} hdr;
+
+static int read_header(const pack *p, uint64_t off, hdr *h)
+{
+    const unsigned char *d = p->data;
+    uint64_t end = p->len - 20, pos = off;
+    if (pos >= end)
+        return -1;
+    unsigned c = d[pos++];
+    h->type = (c >> 4) & 7;
+    h->size = c & 15;
+    unsigned shift = 4;
+    while (c & 0x80) {
+        if (pos >= end || shift > 60)
+            return -1;
+        c = d[pos++];
+        h->size |= (uint64_t)(c & 0x7f) << shift;
+        shift += 7;
+    }
+    h->base_id = NULL;
+    h->base_off = 0;
+    if (h->type == OBJ_OFS_DELTA) {
+        if (pos >= end)
+            return -1;
+        c = d[pos++];
+        uint64_t dist = c & 0x7f;
+        while (c & 0x80) {
+            if (pos >= end || dist > (UINT64_MAX >> 7) - 1)
+                return -1;
+            c = d[pos++];
+            dist = ((dist + 1) << 7) | (c & 0x7f);
+        }
+        if (dist == 0 || dist > off - 12)
+            return -1;
+        h->base_off = off - dist;
+    } else if (h->type == OBJ_REF_DELTA) {
+        if (end - pos < WARD_OID_RAWSZ)
+            return -1;
+        h->base_id = d + pos;
+        pos += WARD_OID_RAWSZ;
+    } else if (h->type < WARD_OBJ_COMMIT || h->type > WARD_OBJ_TAG) {
+        return -1;
+    }
+    h->data_off = pos;
+    return 0;
+}
+
+/* Inflates exactly size bytes from the zlib stream at data_off. */
+static int inflate_at(ward_pack_reader *r, const pack *p, uint64_t data_off, uint64_t size,
+                      unsigned char **out)
+{
+    unsigned char *buf = malloc((size_t)size + 1);
+    if (!buf)
+        return WARD_PACK_NOMEM;
+    uint64_t avail = p->len - 20 - data_off;
+    r->z.next_in = (unsigned char *)p->data + data_off;
+    r->z.avail_in = avail > UINT32_MAX ? UINT32_MAX : (uInt)avail;
+    r->z.next_out = buf;
+    r->z.avail_out = (uInt)size + 1; /* room for one byte too many: caught below */
+    if (inflateReset(&r->z) != Z_OK) {
+        free(buf);
+        return WARD_PACK_CORRUPT;
+    }
+    int zr = inflate(&r->z, Z_FINISH);
+    if (zr != Z_STREAM_END || r->z.total_out != size) {
+        free(buf);
+        return WARD_PACK_CORRUPT;
+    }
+    account(r->ps, r->z.total_in + 4096);
+    buf[size] = 0;
+    *out = buf;
+    return WARD_PACK_OK;
+}
+
+static int varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    uint64_t x = 0;
+    unsigned shift = 0, c;
+    do {
+        if (*p >= end || shift > 63)
+            return -1;
+        c = *(*p)++;
+        x |= (uint64_t)(c & 0x7f) << shift;
+        shift += 7;
+    } while (c & 0x80);
+    *v = x;
+    return 0;
+}
+
+/* The size a delta produces, from its header. */
+static int delta_target(const unsigned char *d, size_t n, uint64_t *size)
+{
+    const unsigned char *p = d, *end = d + n;
+    uint64_t src;
+    return varint(&p, end, &src) || varint(&p, end, size) ? -1 : 0;
+}
+
+int ward_delta_apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
+                     size_t delta_len, uint64_t max_size, unsigned char **out, size_t *out_len)
+{
+    const unsigned char *p = delta, *end = delta + delta_len;
+    uint64_t src, dst;
+    if (varint(&p, end, &src) || varint(&p, end, &dst) || src != base_len ||
+        dst > (max_size ? max_size : HARD_MAX))
+        return -1;
+    unsigned char *o = malloc((size_t)dst + 1);
+    if (!o)
+        return -2;
+    uint64_t w = 0;
+    while (p < end) {
+        unsigned c = *p++;
+        if (c & 0x80) {
+            uint64_t co = 0, cs = 0;
+            for (int i = 0; i < 4; i++)
+                if (c & (1u << i)) {
+                    if (p >= end)
+                        goto bad;
+                    co |= (uint64_t)*p++ << (8 * i);
+                }
+            for (int i = 0; i < 3; i++)
+                if (c & (0x10u << i)) {
+                    if (p >= end)
+                        goto bad;
+                    cs |= (uint64_t)*p++ << (8 * i);
+                }
+            if (!cs)
+                cs = 0x10000;
+            if (co > base_len || cs > base_len - co || cs > dst - w)
+                goto bad;
+            memcpy(o + w, base + co, (size_t)cs);
+            w += cs;
+        } else if (c) {
+            if (c > (size_t)(end - p) || c > dst - w)
+                goto bad;
+            memcpy(o + w, p, c);
+            p += c;
+            w += c;
+        } else {
+            goto bad; /* reserved */
+        }
+    }
+    if (w != dst)
+        goto bad;
+    o[dst] = 0;
+    *out = o;
+    *out_len = (size_t)dst;
+    return 0;
+bad:
+    free(o);
+    return -1;
+}
+
+static int corrupt(const pack *p, uint64_t off, const char *what, char *err, size_t errlen)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s: %s (object at offset %llu)", p->name, what,
+                 (unsigned long long)off);
+    return WARD_PACK_CORRUPT;
+}
+
+static int push_link(ward_pack_reader *r, uint32_t pi, uint64_t off, const hdr *h)
+{
+    if (r->nchain == r->capchain) {
+        size_t cap = r->capchain ? r->capchain * 2 : 16;
+        chain_link *v = realloc(r->chain, cap * sizeof *v);
+        if (!v)
+            return -1;
+        r->chain = v;
+        r->capchain = cap;
+    }
+    r->chain[r->nchain++] = (chain_link){pi, off, h->data_off, h->size};
+    return 0;
+}
+
+static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limit, int *type,
+                   unsigned char **data, size_t *len, uint64_t *size, char *err, size_t errlen)
+{
+    ward_packs *ps = r->ps;
+    unsigned char *cur = NULL;
+    size_t curlen = 0;
+    int curtype = 0, rc;
+    r->nchain = 0;
+    /* Down the chain to a base: one in the cache, or a whole object. */
+    for (;;) {
+        const pack *p = &ps->v[pi];
+        centry *e = cache_get(r, ckey(pi, off));
+        if (e) {
+            if (!r->nchain && e->len > limit) {
+                *size = e->len;
+                return WARD_PACK_TOO_BIG;
+            }
+            if (!(cur = malloc(e->len + 1)))
+                return WARD_PACK_NOMEM;
+            memcpy(cur, e->data, e->len);
+            cur[e->len] = 0;
+            curlen = e->len;
+            curtype = e->type;
+            break;
+        }
+        hdr h;
+        if (read_header(p, off, &h))
+            return corrupt(p, off, "bad object header", err, errlen);
+        if (h.type <= WARD_OBJ_TAG) {
+            if (h.size > (r->nchain ? HARD_MAX : limit)) {
+                *size = h.size;
+                return WARD_PACK_TOO_BIG;
+            }
+            if ((rc = inflate_at(r, p, h.data_off, h.size, &cur)))
+                return rc == WARD_PACK_CORRUPT ? corrupt(p, off, "cannot inflate", err, errlen)
+                                               : rc;
+            curlen = (size_t)h.size;
+            curtype = h.type;
+            if (r->nchain)
+                cache_put(r, ckey(pi, off), curtype, cur, curlen);
+            break;
+        }
+        if (h.size > HARD_MAX)
+            return corrupt(p, off, "delta too large", err, errlen);
+        if (r->nchain >= MAX_CHAIN)
+            return corrupt(p, off, "delta chain too long", err, errlen);
+        if (push_link(r, pi, off, &h))
+            return WARD_PACK_NOMEM;
+        if (h.type == OBJ_OFS_DELTA) {
+            off = h.base_off;
+        } else {
+            int f = find_any(ps, h.base_id, &pi, &off);
+            if (f < 0)
+                return corrupt(p, off, "bad index entry for a delta base", err, errlen);
+            if (!f)
+                return WARD_PACK_NOT_FOUND; /* a base outside the packs */
+        }
+    }
+    /* Back up the chain, applying each delta to the object below it. */
+    while (r->nchain) {
+        chain_link k = r->chain[--r->nchain];
+        const pack *p = &ps->v[k.pack];
+        unsigned char *delta, *next;
+        size_t nextlen;
+        uint64_t target;
+        if ((rc = inflate_at(r, p, k.data_off, k.size, &delta))) {
+            free(cur);
+            return rc == WARD_PACK_CORRUPT ? corrupt(p, k.off, "cannot inflate delta", err, errlen)
+                                           : rc;
+        }
+        if (delta_target(delta, (size_t)k.size, &target)) {
+            free(delta);
+            free(cur);
+            return corrupt(p, k.off, "bad delta header", err, errlen);
+        }
+        if (target > (r->nchain ? HARD_MAX : limit)) {
+            free(delta);
+            free(cur);
+            *size = target;
+            return WARD_PACK_TOO_BIG;
+        }
+        rc = ward_delta_apply(cur, curlen, delta, (size_t)k.size, HARD_MAX, &next, &nextlen);
+        free(delta);
+        free(cur);
+        if (rc)
+            return rc == -2 ? WARD_PACK_NOMEM : corrupt(p, k.off, "bad delta", err, errlen);
+        cur = next;
+        curlen = nextlen;
+        if (r->nchain)
+            cache_put(r, ckey(k.pack, k.off), curtype, cur, curlen);
+    }
+    *type = curtype;
+    *data = cur;
+    *len = curlen;
+    *size = curlen;
+    return WARD_PACK_OK;
+}
+
+int ward_pack_read(ward_pack_reader *r, const unsigned char *id, uint64_t max_size, int *type,
+                   unsigned char **data, size_t *len, uint64_t *size, char *err, size_t errlen)
+{
+    uint32_t pi;
+    uint64_t off, sz = 0;
+    int f = find_any(r->ps, id, &pi, &off);
+    if (f < 0)
+        return corrupt(&r->ps->v[pi], 0, "index entry outside the pack", err, errlen);
+    if (!f)
+        return WARD_PACK_NOT_FOUND;
+    uint64_t limit = max_size && max_size < HARD_MAX ? max_size : HARD_MAX;
+    int rc = read_at(r, pi, off, limit, type, data, len, &sz, err, errlen);
+    if (size)
+        *size = sz;
+    return rc;
+}

@@ -1,0 +1,66 @@
+/* pack.h - objects read straight from a repository's pack files (pack.c).
+ * Private to libward.
+ *
+ * ward git reads every tree and blob of a history once.  Through libgit2
+ * each read takes a process-wide lock, resolves delta chains with a small
+ * cache whose eviction scans it whole, and allocates twice; here the packs
+ * are mapped once and shared, and each thread has a reader of its own: its
+ * zlib stream, and a cache of resolved objects (least recently used first
+ * out) so that the bases of a delta chain are rebuilt once, not once per
+ * object in the chain.  What is not in a pack (loose objects, a base that
+ * lives elsewhere) is reported as not found, and the caller asks libgit2.
+ */
+#ifndef WARD_PACK_H
+#define WARD_PACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WARD_OID_RAWSZ 20
+
+/* Object types as a pack stores them. */
+enum { WARD_OBJ_COMMIT = 1, WARD_OBJ_TREE = 2, WARD_OBJ_BLOB = 3, WARD_OBJ_TAG = 4 };
+
+/* What ward_pack_read returns. */
+enum {
+    WARD_PACK_OK = 0,
+    WARD_PACK_NOT_FOUND = 1, /* in no pack, or its delta base is in none */
+    WARD_PACK_TOO_BIG = 2,   /* larger than max_size; *size says how large */
+    WARD_PACK_CORRUPT = -1,  /* the pack is damaged here; err says how */
+    WARD_PACK_NOMEM = -2
+};
+
+typedef struct ward_packs ward_packs;
+typedef struct ward_pack_reader ward_pack_reader;
+
+/* Maps every pack under objects_dir/pack that has a version 2 index.  A
+ * pack that cannot be used is left out (libgit2 still reads it); none at
+ * all is not an error.  NULL only when out of memory. */
+ward_packs *ward_packs_open(const char *objects_dir);
+/* The same over one index and pack held in memory (tests, fuzzing); the
+ * buffers must outlive the set.  NULL when they are not a valid pair. */
+ward_packs *ward_packs_from_memory(const unsigned char *idx, size_t idx_len,
+                                   const unsigned char *pack, size_t pack_len);
+void ward_packs_free(ward_packs *ps);
+size_t ward_packs_count(const ward_packs *ps);
+/* Objects in the first pack's index (tests, fuzzing): the i-th id. */
+size_t ward_packs_objects(const ward_packs *ps);
+const unsigned char *ward_packs_object_id(const ward_packs *ps, size_t i);
+
+/* A reader for one thread, with a cache of at most cache_bytes. */
+ward_pack_reader *ward_pack_reader_new(const ward_packs *ps, size_t cache_bytes);
+void ward_pack_reader_free(ward_pack_reader *r);
+
+/* Reads the object with the given raw id.  On WARD_PACK_OK, *data is a
+ * malloc'd copy of its content of *len bytes (NUL-terminated one past the
+ * end) for the caller to free, and *type its type.  Objects larger than
+ * max_size (0: no limit beyond the built-in 1 GiB) are not read. */
+int ward_pack_read(ward_pack_reader *r, const unsigned char *id, uint64_t max_size, int *type,
+                   unsigned char **data, size_t *len, uint64_t *size, char *err, size_t errlen);
+
+/* Applies a git delta to base; exposed for tests.  0 on success with a
+ * malloc'd *out, -1 when the delta is malformed, -2 out of memory. */
+int ward_delta_apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
+                     size_t delta_len, uint64_t max_size, unsigned char **out, size_t *out_len);
+
+#endif
