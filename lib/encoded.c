@@ -640,7 +640,7 @@ ward_status ward_enc_scan(ward_enc **state, const ward_engine *e, const ward_chu
         ward_scanner_set_decode(st->sub, depth - 1, 1);
         st->sub_depth = depth - 1;
     }
-    ward_chunk dc = {st->dec, st->n, 0, 1, 0, st->n, c->path};
+    ward_chunk dc = {st->dec, st->n, 0, 1, 0, st->n, c->path, c->commit};
     ward_status rc = ward_scan_chunk(st->sub, &dc, on_decoded, st);
     st->c = NULL;
     return rc == WARD_EABORT ? WARD_OK : rc;

@@ -46,6 +46,8 @@ typedef struct ward_allowlist {
     size_t n_stopwords;
     char **target_rules;          /* global allowlists only: rule ids, empty = all */
     size_t n_target_rules;
+    char **commits;               /* lowercase hex: ids or prefixes of at least 7 */
+    size_t n_commits;
 } ward_allowlist;
 
 typedef struct ward_rule {
@@ -140,12 +142,16 @@ typedef struct ward_chunk {
     uint64_t base_line;           /* line number of buf[0], 1-based */
     size_t emit_from, emit_to;    /* report matches starting in [emit_from, emit_to) */
     const char *path;
+    const char *commit;           /* ward git: the commit the blob is attributed to */
 } ward_chunk;
 
 /* Newlines in p[0, n). */
 size_t ward_count_newlines(const char *p, size_t n);
 ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_fn fn,
                             void *user);
+/* ward git: the commit (40 hex digits) the next buffers belong to, which
+ * allowlists' `commits` match against; NULL for none. */
+void ward_scanner_set_commit(ward_scanner *s, const char *sha);
 
 /* The byte serialisation of an engine's database plus per-rule metadata. */
 ward_status ward_engine_serialize(const struct ward_engine *e, unsigned char **out,

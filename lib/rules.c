@@ -64,6 +64,7 @@ void ward_allowlist_free(ward_allowlist *a)
         pcre2_code_free(a->paths[i]);
     free(a->paths);
     free_strv(a->stopwords, a->n_stopwords);
+    free_strv(a->commits, a->n_commits);
     free_strv(a->target_rules, a->n_target_rules);
 }
 
@@ -213,7 +214,15 @@ static ward_status load_allowlist(loader *L, const toml_value *t, int global,
         } else if (global && !strcmp(k, "targetRules")) {
             st = get_strv(L, v, "targetRules", 0, &a->target_rules, &a->n_target_rules);
         } else if (!strcmp(k, "commits")) {
-            /* Only meaningful for history scans; accepted and unused here. */
+            /* Only ward git knows a finding's commit; elsewhere this
+             * criterion never holds. */
+            st = get_strv(L, v, "commits", 1, &a->commits, &a->n_commits);
+            for (size_t c = 0; st == WARD_OK && c < a->n_commits; c++) {
+                size_t l = strlen(a->commits[c]);
+                if (l < 7 || l > 40 || strspn(a->commits[c], "0123456789abcdef") != l)
+                    st = fail(L, v, "'commits' holds commit ids (7 to 40 hex digits), not '%s'",
+                              a->commits[c]);
+            }
         } else {
             ward_engine_warn(L->e, "%s:%u: unknown allowlist key '%s' ignored", L->name,
                              toml_line(v), k);

@@ -67,8 +67,14 @@ struct ward_scanner {
     int truncated;           /* a cap was hit: some candidates were dropped */
     int decode_depth;        /* layers of encoding looked through */
     int nested;              /* scans decoded text for another scanner */
+    const char *commit;      /* ward git: the blob's commit, for allowlists */
     ward_enc *enc;
 };
+
+void ward_scanner_set_commit(ward_scanner *s, const char *sha)
+{
+    s->commit = sha;
+}
 
 void ward_scanner_set_decode(ward_scanner *s, int depth, int nested)
 {
@@ -207,7 +213,7 @@ static int stopword_hit(const ward_allowlist *a, const char *secret, size_t sl)
 }
 
 typedef struct cand {
-    const char *secret, *match, *line, *path, *rule_id;
+    const char *secret, *match, *line, *path, *rule_id, *commit;
     size_t sl, ml, ll;
 } cand;
 
@@ -242,6 +248,14 @@ static int allowlisted(const ward_allowlist *a, size_t n, const cand *c, int glo
         if (a->n_stopwords) {
             set++;
             hit += stopword_hit(a, c->secret, c->sl);
+        }
+        if (a->n_commits) {
+            set++;
+            for (size_t k = 0; c->commit && k < a->n_commits; k++)
+                if (!strncmp(c->commit, a->commits[k], strlen(a->commits[k]))) {
+                    hit++;
+                    break;
+                }
         }
         if (set && (a->condition_and ? hit == set : hit > 0))
             return 1;
@@ -341,7 +355,7 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         return;
     if (ward_line_has_allow(buf + ls, le - ls))
         return;
-    cand cd = {secret, buf + ms, buf + ls, c->path, r->id, sl, me - ms, le - ls};
+    cand cd = {secret, buf + ms, buf + ls, c->path, r->id, c->commit, sl, me - ms, le - ls};
     if (allowlisted(r->allowlists, r->n_allowlists, &cd, 0, s->md_aux) ||
         allowlisted(s->e->allowlists, s->e->n_allowlists, &cd, 1, s->md_aux))
         return;
@@ -608,7 +622,7 @@ ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t len, const
     for (;;) {
         size_t n = len - off > step + keep ? step + keep : len - off;
         int last = off + n == len;
-        ward_chunk c = {buf + off, n, off, line, emit_from, last ? n : n - keep, path};
+        ward_chunk c = {buf + off, n, off, line, emit_from, last ? n : n - keep, path, s->commit};
         ward_status st = ward_scan_chunk(s, &c, fn, user);
         if (st || last)
             return st;

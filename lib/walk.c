@@ -318,7 +318,7 @@ static void run_job(worker *w, job *j)
             }
         }
         ward_chunk c = {w->buf, have, base_off, base_line, emit_from, eof ? have : have - keep,
-                        label};
+                        label, NULL};
         ward_status st = ward_scan_chunk(w->s, &c, on_finding, w);
         __atomic_add_fetch(&p->bytes, (uint64_t)(c.emit_to - c.emit_from), __ATOMIC_RELAXED);
         if (st == WARD_ESCAN) {

@@ -105,6 +105,13 @@ static void on_progress(const ward_progress *p, void *user)
         ((log_t *)user)->files = p->files;
 }
 
+static int count_finding(const ward_finding *f, void *user)
+{
+    (void)f;
+    ++*(int *)user;
+    return 0;
+}
+
 static ward_status hist(const char *repo, const ward_git_options *o, log_t *l)
 {
     memset(l, 0, sizeof *l);
@@ -157,6 +164,125 @@ static void test_deleted_secret_found_once_with_commit(void)
     CHECK_INT(l.lines[1], 2);
     /* hello (a.txt, renamed: same blob), .env, b.txt v2: three distinct blobs */
     CHECK_INT(l.files, 3);
+}
+
+/* The same history packed by git gc reads through ward's pack reader: the
+ * same findings, commits and counts as from loose objects; a damaged blob
+ * in the pack is named and the rest is still scanned. */
+static void test_packed_history(void)
+{
+    log_t loose, packed;
+    CHECK_INT(hist("r", NULL, &loose), WARD_OK);
+    CHECK_INT(sh("cp -r r pk && git -C pk gc -q && "
+                 "test -z \"$(ls pk/.git/objects | grep -v '^pack$' | grep -v '^info$')\""),
+              0);
+    CHECK_INT(hist("pk", NULL, &packed), WARD_OK);
+    CHECK_INT(packed.findings, loose.findings);
+    CHECK_INT(packed.files, loose.files);
+    for (int i = 0; i < loose.findings && i < 64; i++) {
+        CHECK_STR(packed.paths[i], loose.paths[i]);
+        CHECK_STR(packed.shas[i], loose.shas[i]);
+        CHECK_STR(packed.authors[i], loose.authors[i]);
+        CHECK_INT(packed.lines[i], loose.lines[i]);
+    }
+    char blob[41], cmd[1024], p[512];
+    rev("pk", "HEAD~3:.env", blob);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s/pk' && git verify-pack -v .git/objects/pack/pack-*.idx | "
+             "awk '$1 == \"%s\" {print $4, $5}' && ls .git/objects/pack/pack-*.pack",
+             root, blob);
+    FILE *f = popen(cmd, "r");
+    unsigned long long in_pack = 0, off = 0;
+    char pack[256] = "";
+    if (f) {
+        if (fscanf(f, "%llu %llu %255s", &in_pack, &off, pack) != 3)
+            in_pack = 0;
+        pclose(f);
+    }
+    CHECK(in_pack > 8);
+    snprintf(p, sizeof p, "%s/pk/%s", root, pack);
+    chmod(p, 0644);
+    FILE *pf = fopen(p, "r+b");
+    CHECK(pf != NULL);
+    if (!pf || in_pack <= 8) {
+        if (pf)
+            fclose(pf);
+        return;
+    }
+    fseek(pf, (long)(off + in_pack - 6), SEEK_SET);
+    int c = fgetc(pf);
+    fseek(pf, (long)(off + in_pack - 6), SEEK_SET);
+    fputc(c ^ 0x5a, pf);
+    fclose(pf);
+    CHECK_INT(hist("pk", NULL, &packed), WARD_EPARTIAL);
+    CHECK_INT(packed.errors, 1);
+    CHECK(strstr(packed.errtext, blob) != NULL);
+    CHECK(strstr(packed.errtext, "'.env'") != NULL);
+    CHECK_INT(packed.findings, loose.findings - 1);
+}
+
+static ward_engine *engine_with(const char *text, char *err, size_t errlen)
+{
+    ward_engine_options o = {.config_text = text, .config_len = strlen(text), .cache_dir = ""};
+    ward_engine *e = NULL;
+    if (ward_engine_new(&o, &e, err, errlen) != WARD_OK) {
+        ward_engine_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+/* History findings with engine e in place of the default one. */
+static ward_status hist_with(ward_engine *e, const char *repo, log_t *l)
+{
+    ward_engine *saved = E;
+    E = e;
+    ward_status st = hist(repo, NULL, l);
+    E = saved;
+    return st;
+}
+
+/* gitleaks' allowlist `commits`: a finding in a listed commit (a full id
+ * or a prefix of seven or more) is allowed; with condition AND every other
+ * criterion must hold too; outside history the criterion never holds. */
+static void test_allowlist_commits(void)
+{
+    char two[41], text[512], err[256];
+    rev("r", "HEAD~3", two);
+    log_t l;
+    for (int k = 0; k < 2; k++) {
+        snprintf(text, sizeof text, "[[allowlists]]\ncommits = [\"%.*s\"]\n", k ? 12 : 40, two);
+        ward_engine *e = engine_with(text, err, sizeof err);
+        CHECK(e != NULL);
+        CHECK_INT(hist_with(e, "r", &l), WARD_OK);
+        CHECK_INT(l.findings, 1);
+        CHECK_STR(l.paths[0], "b.txt");
+        ward_engine_free(e);
+    }
+    snprintf(text, sizeof text,
+             "[[allowlists]]\ncondition = \"AND\"\ncommits = [\"%s\"]\npaths = ['^nowhere$']\n",
+             two);
+    ward_engine *e = engine_with(text, err, sizeof err);
+    CHECK(e != NULL);
+    CHECK_INT(hist_with(e, "r", &l), WARD_OK);
+    CHECK_INT(l.findings, 2);
+    ward_engine_free(e);
+    /* ward scan knows no commit: the same token is still a finding */
+    snprintf(text, sizeof text, "[[allowlists]]\ncommits = [\"%s\"]\n", two);
+    e = engine_with(text, err, sizeof err);
+    ward_scanner *sc = NULL;
+    CHECK_INT(ward_scanner_new(e, &sc), WARD_OK);
+    char body[256];
+    size_t bl, so, sl;
+    ward_example_expand("GITHUB_TOKEN=ghp_%{crc62:30}", &seed, body, sizeof body, &bl, &so, &sl);
+    int n = 0;
+    CHECK_INT(ward_scan_buffer(sc, body, bl, ".env", count_finding, &n), WARD_OK);
+    CHECK_INT(n, 1);
+    ward_scanner_free(sc);
+    ward_engine_free(e);
+    /* not a commit id */
+    CHECK(engine_with("[[allowlists]]\ncommits = [\"abc\"]\n", err, sizeof err) == NULL);
+    CHECK(strstr(err, "commits") != NULL);
 }
 
 static void test_revision_selection(void)
@@ -405,6 +531,8 @@ int main(void)
     }
     make_main_repo();
     RUN(test_deleted_secret_found_once_with_commit);
+    RUN(test_packed_history);
+    RUN(test_allowlist_commits);
     RUN(test_revision_selection);
     RUN(test_side_branch_and_tags);
     RUN(test_threads_do_not_change_output);
