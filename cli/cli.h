@@ -82,6 +82,9 @@ typedef struct reporter {
     FILE *sarif;
     unsigned long long count;
     unsigned char *rules_used; /* SARIF: which rules to describe */
+    /* ward git and staged: the repository, for SARIF's
+     * versionControlProvenance; result paths are then relative to it. */
+    const ward_repo_info *vcs;
 } reporter;
 
 int reporter_init(reporter *r, FILE *out, cli_format fmt, int show_secrets, int color,

@@ -85,11 +85,16 @@ static int run(int argc, char **argv, int staged)
     go.threads = r.threads;
     go.scan_binary = r.binary;
     go.max_file_size = r.max_size;
+    ward_repo_info vcs = {0};
+    if (r.fmt == FMT_SARIF && ward_repo_info_get(repo, &vcs) == WARD_OK)
+        r.rep.vcs = &vcs;
     ward_git_callbacks cb = {on_finding, on_event, on_progress, &r};
     char err[1024] = "";
     ward_status st = staged ? ward_scan_staged(e, repo, &go, &cb, err, sizeof err)
                             : ward_scan_git(e, repo, &go, &cb, err, sizeof err);
-    return cli_run_end(&r, e, st, err, staged ? "staged scan" : "history scan");
+    int rc = cli_run_end(&r, e, st, err, staged ? "staged scan" : "history scan");
+    ward_repo_info_free(&vcs);
+    return rc;
 }
 
 int cmd_git(int argc, char **argv)

@@ -285,6 +285,8 @@ static void sarif_finding(reporter *r, const ward_finding *f, const ward_commit 
     json_cstr(o, msg);
     fprintf(o, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
     uri(o, f->path && strcmp(f->path, "-") ? f->path : "stdin");
+    if (r->vcs)
+        fputs(",\"uriBaseId\":\"SRCROOT\"", o);
     fprintf(o, "},\"region\":{\"startLine\":%llu,\"startColumn\":%llu,\"endLine\":%llu,"
                "\"endColumn\":%llu}}}]",
             (unsigned long long)f->line, sc, (unsigned long long)f->end_line, ec);
@@ -350,7 +352,21 @@ int reporter_finish(reporter *r)
             sarif_rule(o, &ri, first);
             first = 0;
         }
-        fprintf(o, "]}},\"columnKind\":\"unicodeCodePoints\",\"results\":[");
+        fprintf(o, "]}},");
+        if (r->vcs && r->vcs->uri) {
+            fputs("\"versionControlProvenance\":[{\"repositoryUri\":", o);
+            json_cstr(o, r->vcs->uri);
+            if (r->vcs->revision) {
+                fputs(",\"revisionId\":", o);
+                json_cstr(o, r->vcs->revision);
+            }
+            if (r->vcs->branch) {
+                fputs(",\"branch\":", o);
+                json_cstr(o, r->vcs->branch);
+            }
+            fputs(",\"mappedTo\":{\"uriBaseId\":\"SRCROOT\"}}],", o);
+        }
+        fprintf(o, "\"columnKind\":\"unicodeCodePoints\",\"results\":[");
         fwrite(r->sarif_buf, 1, r->sarif_len, o);
         fprintf(o, "]}]}\n");
         free(r->sarif_buf);

@@ -331,6 +331,22 @@ ward_status ward_scan_staged(const ward_engine *e, const char *repo,
                              const ward_git_options *opts, const ward_git_callbacks *cb,
                              char *errbuf, size_t errlen);
 
+/* What names a repository in a report (SARIF's versionControlProvenance).
+ * Each string is malloc'd, or NULL when there is none. */
+typedef struct ward_repo_info {
+    /* The "origin" remote as a URI, with any user name and password taken
+     * out ("git@host:org/x.git" becomes "ssh://host/org/x.git"); without a
+     * remote, the file: URI of the repository's folder. */
+    char *uri;
+    char *revision;           /* HEAD's commit (40 hex digits); NULL before the first */
+    char *branch;             /* HEAD's branch ("refs/heads/main"); NULL when detached */
+} ward_repo_info;
+
+/* Fills *info for the repository at repo (as for ward_scan_git).  Errors:
+ * WARD_EIO (not a repository), WARD_ENOMEM. */
+ward_status ward_repo_info_get(const char *repo, ward_repo_info *info);
+void ward_repo_info_free(ward_repo_info *info);
+
 /* ---------------------------------------------------------------------
  * Baselines: known findings that must not block work.  An entry is
  * (rule id, fingerprint, path): no line number, so moving a line or

@@ -1434,3 +1434,97 @@ out:
         return WARD_EABORT;
     return errors ? WARD_EPARTIAL : WARD_OK;
 }
+
+/* ---------------------------------------------------------------------
+ * What names a repository in a report.
+ * ------------------------------------------------------------------- */
+
+/* A remote URL as a URI without credentials: "scheme://user:pw@host/p"
+ * loses "user:pw@"; scp-like "user@host:path" becomes "ssh://host/path". */
+static char *clean_remote(const char *url)
+{
+    const char *sep = strstr(url, "://");
+    if (sep) {
+        const char *auth = sep + 3, *end = auth + strcspn(auth, "/?#");
+        const char *at = memchr(auth, '@', (size_t)(end - auth));
+        while (at) { /* the last '@' before the path ends the user part */
+            const char *next = memchr(at + 1, '@', (size_t)(end - at - 1));
+            if (!next)
+                break;
+            at = next;
+        }
+        if (!at)
+            return strdup(url);
+        char *out = malloc(strlen(url) + 1);
+        if (out)
+            sprintf(out, "%.*s%s", (int)(auth - url), url, at + 1);
+        return out;
+    }
+    const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+    if (colon && (!slash || colon < slash) && colon > url) {
+        const char *host = url, *at = memchr(url, '@', (size_t)(colon - url));
+        if (at)
+            host = at + 1;
+        char *out = malloc(strlen(url) + 16);
+        if (out)
+            sprintf(out, "ssh://%.*s/%s", (int)(colon - host), host,
+                    colon[1] == '/' ? colon + 2 : colon + 1);
+        return out;
+    }
+    return strdup(url); /* a local path */
+}
+
+ward_status ward_repo_info_get(const char *repo, ward_repo_info *info)
+{
+    if (!info)
+        return WARD_EINVAL;
+    memset(info, 0, sizeof *info);
+    git_libgit2_init();
+    git_repository *r = NULL;
+    ward_status st = open_repo(repo, &r, NULL, 0);
+    if (st) {
+        git_libgit2_shutdown();
+        return st;
+    }
+    git_remote *remote = NULL;
+    if (git_remote_lookup(&remote, r, "origin") == 0 && git_remote_url(remote)) {
+        info->uri = clean_remote(git_remote_url(remote));
+    } else {
+        const char *dir = git_repository_workdir(r) ? git_repository_workdir(r)
+                                                    : git_repository_path(r);
+        char *abs = realpath(dir, NULL);
+        info->uri = malloc(strlen(abs ? abs : dir) + 16);
+        if (info->uri)
+            sprintf(info->uri, "file://%s%s", abs ? abs : dir,
+                    (abs ? abs : dir)[strlen(abs ? abs : dir) - 1] == '/' ? "" : "/");
+        free(abs);
+    }
+    git_remote_free(remote);
+    git_oid head;
+    if (git_reference_name_to_id(&head, r, "HEAD") == 0) {
+        info->revision = malloc(GIT_OID_HEXSZ + 1);
+        if (info->revision)
+            git_oid_tostr(info->revision, GIT_OID_HEXSZ + 1, &head);
+    }
+    git_reference *h = NULL;
+    if (git_reference_lookup(&h, r, "HEAD") == 0 && git_reference_type(h) == GIT_REFERENCE_SYMBOLIC)
+        info->branch = strdup(git_reference_symbolic_target(h));
+    git_reference_free(h);
+    git_repository_free(r);
+    git_libgit2_shutdown();
+    if (!info->uri) {
+        ward_repo_info_free(info);
+        return WARD_ENOMEM;
+    }
+    return WARD_OK;
+}
+
+void ward_repo_info_free(ward_repo_info *info)
+{
+    if (!info)
+        return;
+    free(info->uri);
+    free(info->revision);
+    free(info->branch);
+    memset(info, 0, sizeof *info);
+}
