@@ -742,6 +742,7 @@ typedef struct pool {
     uint32_t cur_commit;
     git_commit *cur;
     char cur_sha[GIT_OID_HEXSZ + 1];
+    ward_scanner *self_sc;    /* the walking thread's, when it takes a job */
 } pool;
 
 static int collect_finding(const ward_finding *f, void *user)
@@ -934,6 +935,18 @@ static void drain(pool *p, int wait)
         }
         if (!wait || p->head == p->tail)
             break;
+        if (p->next != p->tail && p->self_sc) {
+            /* Rather than wait for the workers, the walking thread takes a
+             * job itself: with two CPUs the walk is lighter than the
+             * reading, and this keeps both busy. */
+            job *j = &p->ring[p->next++ % RING];
+            j->state = 2;
+            pthread_mutex_unlock(&p->mu);
+            run_job(p, p->h->odb, p->h->rd, p->self_sc, j);
+            pthread_mutex_lock(&p->mu);
+            j->state = 3;
+            continue;
+        }
         if (p->next != p->tail)
             pthread_cond_broadcast(&p->work); /* nobody may have been told yet */
         pthread_cond_wait(&p->done, &p->mu);
@@ -1197,6 +1210,8 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     if (want > 64)
         want = 64;
     p->cache_bytes = WORKER_CACHE_TOTAL / want;
+    if (ward_scanner_new(e, &p->self_sc))
+        p->self_sc = NULL; /* then it only waits */
     for (nth = 0; nth < want; nth++)
         if (pthread_create(&th[nth], NULL, worker, p) != 0)
             break;
@@ -1222,6 +1237,7 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
 out:
     if (p) {
         git_commit_free(p->cur);
+        ward_scanner_free(p->self_sc);
         if (nth || !st) {
             pthread_mutex_destroy(&p->mu);
             pthread_cond_destroy(&p->work);
