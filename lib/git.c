@@ -52,8 +52,8 @@
 #define DEFAULT_MAX_SIZE (50ull << 20)
 /* Caches of resolved objects (delta bases): the walking thread's, for
  * commits and trees, and the workers' together, for blobs. */
-#define WALK_CACHE (64u << 20)
-#define WORKER_CACHE_TOTAL (64u << 20)
+#define WALK_CACHE (32u << 20)
+#define WORKER_CACHE_TOTAL (32u << 20)
 
 
 static const char *git_msg(void)
@@ -86,6 +86,13 @@ static int oid_zero(const unsigned char *id)
     return 1;
 }
 
+/* Loads the cache line a later oidset_add(s, id) will look at first. */
+static void oidset_prefetch(const oidset *s, const unsigned char *id)
+{
+    if (s->cap)
+        __builtin_prefetch(s->slot[oid_hash(id) & (s->cap - 1)]);
+}
+
 /* 1 when added, 0 when already there, -1 out of memory, -2 over the cap. */
 static int oidset_add(oidset *s, const git_oid *oid)
 {
@@ -111,9 +118,11 @@ static int oidset_add(oidset *s, const git_oid *oid)
         s->slot = slot;
         s->cap = cap;
     }
-    size_t j = oid_hash(id) & (s->cap - 1);
+    /* the first 8 bytes are the hash: compare them as a word first */
+    size_t h = oid_hash(id), j = h & (s->cap - 1);
     while (!oid_zero(s->slot[j])) {
-        if (!memcmp(s->slot[j], id, GIT_OID_RAWSZ))
+        if (oid_hash(s->slot[j]) == h &&
+            !memcmp(s->slot[j] + sizeof h, id + sizeof h, GIT_OID_RAWSZ - sizeof h))
             return 0;
         j = (j + 1) & (s->cap - 1);
     }
@@ -1038,6 +1047,15 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
     }
     const unsigned char *d = obj.data;
     size_t len = obj.len, off = 0;
+    /* Most entries are unchanged from the parent and already in the set:
+     * the lookups are cache misses, so start loading them all first. */
+    for (const unsigned char *q = d, *end = d + len; q < end;) {
+        const unsigned char *nul = memchr(q, '\0', (size_t)(end - q));
+        if (!nul || (size_t)(end - nul) < 1 + GIT_OID_RAWSZ)
+            break;
+        oidset_prefetch(&h->seen, nul + 1);
+        q = nul + 1 + GIT_OID_RAWSZ;
+    }
     ward_status st = WARD_OK;
     while (off < len && !st && !h->aborted) {
         size_t ms = off;

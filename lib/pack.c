@@ -33,7 +33,7 @@
 #define HARD_MAX (1ull << 30)      /* no object larger than this is read */
 #define MAX_CHAIN 10000u           /* longer delta chains are called corrupt */
 #define DROP_EVERY (32ull << 20)   /* bytes read between dropping mapped pages */
-#define CACHE_BUCKETS (1u << 14)
+#define CACHE_BUCKETS (1u << 17) /* most lookups miss: keep chains short */
 
 enum { OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
 
@@ -315,7 +315,7 @@ static uint64_t ckey(uint32_t pi, uint64_t off)
 
 static size_t cslot(uint64_t key)
 {
-    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 50) & (CACHE_BUCKETS - 1);
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & (CACHE_BUCKETS - 1);
 }
 
 static void lru_unlink(ward_pack_reader *r, centry *e)
