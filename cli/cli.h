@@ -133,7 +133,7 @@ int cli_baseline_finish(cli_baseline *b, int write);
 enum {
     OPT_FORMAT = 'f', OPT_CONFIG = 'c', OPT_THREADS = 'j', OPT_QUIET = 'q', OPT_VERBOSE = 'v',
     OPT_SHOW = 256, OPT_NOCONFIG, OPT_NODEFAULT, OPT_MINCONF, OPT_BINARY, OPT_MAXSIZE,
-    OPT_ALLOWERR, OPT_COLOR, OPT_BASELINE, OPT_BASELINE_WRITE, OPT_UNUSED,
+    OPT_ALLOWERR, OPT_COLOR, OPT_BASELINE, OPT_BASELINE_WRITE, OPT_UNUSED, OPT_DECODE,
     OPT_LOCAL = 300
 };
 
@@ -157,6 +157,9 @@ enum {
                                                       "unless there was an error"}, \
     {OPT_UNUSED, 0, "report-unused", NULL, "list --baseline entries that matched nothing, " \
                                            "on standard error"}, \
+    {OPT_DECODE, 0, "decode-depth", "N", "look for secrets through N layers of encoding " \
+                                         "(base64, %-encoding, string escapes): 0 to 3 " \
+                                         "(default 1)"}, \
     {OPT_BINARY, 0, "binary", NULL, "scan " WHAT " that look binary (a NUL byte in the " \
                                     "first 8 KiB)"}, \
     {OPT_MAXSIZE, 0, "max-file-size", "SIZE", "skip " WHAT " larger than SIZE bytes; K, M " \

@@ -141,6 +141,13 @@ int cli_run_option(cli_run *r, int key, const char *arg)
         }
         return 1;
     case OPT_ALLOWERR: r->allow_errors = 1; return 1;
+    case OPT_DECODE:
+        if (strlen(arg) != 1 || arg[0] < '0' || arg[0] > '0' + WARD_MAX_DECODE_DEPTH) {
+            cli_error("bad --decode-depth '%s' (0 to %d)", arg, WARD_MAX_DECODE_DEPTH);
+            return -1;
+        }
+        r->eo.decode_depth = arg[0] == '0' ? -1 : arg[0] - '0';
+        return 1;
     case OPT_COLOR:
         if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never")) {
             cli_error("bad --color '%s' (auto, always or never)", arg);

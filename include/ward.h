@@ -70,7 +70,13 @@ typedef struct ward_engine_options {
     /* Where to cache compiled databases of custom rule sets; NULL picks
      * $XDG_CACHE_HOME/ward (or ~/.cache/ward); "" disables the cache. */
     const char *cache_dir;
+    /* Layers of encoding looked through (base64, %-encoding, string
+     * escapes; a base64 blob inside a JSON string is two): 0 means the
+     * default, 1; negative means none; at most WARD_MAX_DECODE_DEPTH. */
+    int decode_depth;
 } ward_engine_options;
+
+#define WARD_MAX_DECODE_DEPTH 3
 
 /* Loads the rules and their compiled matcher.  With opts NULL (or all zero)
  * it loads the built-in catalog from the database serialised at build time,

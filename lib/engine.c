@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "codec.h"
+#include "encoded.h"
 #include "internal.h"
 
 #define MAX_CONFIG_BYTES (16u << 20)
@@ -548,6 +549,9 @@ ward_status ward_engine_new(const ward_engine_options *o, ward_engine **out, cha
         return WARD_ENOMEM;
     pthread_mutex_init(&e->lazy_lock, NULL);
     e->no_builtin = o && o->no_default_rules;
+    int dd = o ? o->decode_depth : 0;
+    e->decode_depth = dd < 0 ? 0 : dd == 0 ? WARD_DECODE_DEPTH
+                    : dd > WARD_MAX_DECODE_DEPTH ? WARD_MAX_DECODE_DEPTH : dd;
     ward_status st = WARD_OK;
     if (o && o->config_path)
         st = ward_rules_load_file(e, o->config_path, err, errlen);

@@ -77,6 +77,7 @@ typedef struct ward_rule {
 } ward_rule;
 
 struct ward_engine {
+    int decode_depth;             /* layers of encoding scanners look through */
     ward_rule *rules;
     size_t n_rules;
     ward_allowlist *allowlists;   /* global */

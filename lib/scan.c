@@ -91,7 +91,7 @@ ward_status ward_scanner_new(const ward_engine *e, ward_scanner **out)
     if (!s)
         return WARD_ENOMEM;
     s->e = e;
-    s->decode_depth = WARD_DECODE_DEPTH;
+    s->decode_depth = e->decode_depth;
     size_t nr = e->n_rules ? e->n_rules : 1;
     s->cur_win = calloc(nr, sizeof *s->cur_win);
     s->path_ok = calloc(nr, 1);
