@@ -42,6 +42,7 @@ struct ward_enc {
     ward_scanner *sub;
     int sub_depth;
     char *dec;                /* decoded segments, '\n' between them */
+    uint32_t *jpos;           /* a wrapped run's characters, by position */
     uint32_t *src_s, *src_e;  /* per decoded byte: its span in the chunk */
     size_t n, cap;
     seg *segs;
@@ -182,22 +183,26 @@ static void context(const ward_chunk *c, size_t a, size_t b, size_t *pa, size_t 
     *pb = line_finish(c->buf, c->len, b, CTX_MAX);
 }
 
-/* A base64 run [a, b) (padding included): decoded when it reads as text. */
-static void try_base64(ward_enc *st, size_t a, size_t b)
+/* n base64 characters: at chunk positions pos[0..n), or from a on when pos
+ * is NULL; the text around them is the line before a and after end.
+ * Decoded when it reads as text. */
+static void decode_b64(ward_enc *st, const uint32_t *pos, size_t a, size_t n, size_t end)
 {
     const char *buf = st->c->buf;
-    size_t n = b - a;
-    while (n && buf[a + n - 1] == '=')
+#define AT(k) ((size_t)(pos ? pos[k] : a + (k)))
+    while (n && buf[AT(n - 1)] == '=')
         n--;
     if (n < B64_MIN)
         return;
-    if (n > RUN_MAX)
+    if (n > RUN_MAX) {
         n = RUN_MAX;
+        end = AT(n - 1) + 1;
+    }
     /* Printable ASCII puts the first character of every 4 in I-Z or a-f
      * (tab, newline and carriage return in C-D): a cheap test before any
      * decoding, which most identifiers and paths fail. */
     for (size_t k = 0, bad = 0; k < 8 && 4 * k < n; k++) {
-        unsigned v = b64v[(unsigned char)buf[a + 4 * k]] - 1u;
+        unsigned v = b64v[(unsigned char)buf[AT(4 * k)]] - 1u;
         if (!((v >= 8 && v <= 31) || v == 2 || v == 3) && ++bad > 1)
             return;
     }
@@ -208,8 +213,8 @@ static void try_base64(ward_enc *st, size_t a, size_t b)
     int std = 0, url = 0;
     uint32_t acc = 0;
     int bits = 0;
-    for (size_t i = a; i < a + n; i++) {
-        unsigned char ch0 = (unsigned char)buf[i];
+    for (size_t k = 0; k < n; k++) {
+        unsigned char ch0 = (unsigned char)buf[AT(k)];
         /* One alphabet only: a path mixes '/' with '-' or '_'. */
         std |= ch0 == '+' || ch0 == '/';
         url |= ch0 == '-' || ch0 == '_';
@@ -226,18 +231,73 @@ static void try_base64(ward_enc *st, size_t a, size_t b)
     if (dn < 16 || (std && url))
         return;
     size_t pa, pb;
-    context(st->c, a, b, &pa, &pb);
-    if (reserve(st, (a - pa) + dn + (pb - b) + 1))
+    context(st->c, a, end, &pa, &pb);
+    if (reserve(st, (a - pa) + dn + (pb - end) + 1))
         return;
     open_seg(st, "base64");
     put_plain(st, buf, pa, a);
     for (size_t i = 0; i < dn; i++) {
-        size_t g = a + i / 3 * 4;
-        size_t ge = g + 4 < b ? g + 4 : b;
-        put(st, (char)tmp[i], g, ge);
+        size_t g = i / 3 * 4; /* the last group takes the padding with it */
+        put(st, (char)tmp[i], AT(g), g + 4 < n ? AT(g + 3) + 1 : end);
     }
-    put_plain(st, buf, b, pb);
+    put_plain(st, buf, end, pb);
     close_seg(st);
+#undef AT
+}
+
+/* A base64 run [a, b) (padding included). */
+static void try_base64(ward_enc *st, size_t a, size_t b)
+{
+    decode_b64(st, NULL, a, b - a, b);
+}
+
+/* Tools such as base64(1) and MIME wrap long base64 at 76 or 64 columns, so
+ * a secret can straddle lines.  A run of w characters (a multiple of 4, at
+ * least 40) that ends its line, followed by lines (indented alike or not)
+ * holding runs of exactly w and a last one of at most w, is decoded as one.
+ * Returns the end of the last line used, or 0 when [a, b) is not wrapped. */
+static size_t try_wrapped(ward_enc *st, size_t a, size_t b)
+{
+    const unsigned char *buf = (const unsigned char *)st->c->buf;
+    size_t len = st->c->len, w = b - a;
+    if (w % 4 || w < 40 || b >= len || (buf[b] != '\n' && buf[b] != '\r'))
+        return 0;
+    if (!st->jpos && !(st->jpos = malloc(RUN_MAX * sizeof *st->jpos)))
+        return 0;
+    size_t n = 0, end = b, lines = 1;
+    for (size_t k = a; k < b; k++)
+        st->jpos[n++] = (uint32_t)k;
+    for (;;) {
+        size_t p = end;
+        if (p < len && buf[p] == '\r')
+            p++;
+        if (p >= len || buf[p] != '\n')
+            break;
+        p++;
+        size_t ind = 0;
+        while (p + ind < len && ind < 32 && (buf[p + ind] == ' ' || buf[p + ind] == '\t'))
+            ind++;
+        size_t s0 = p + ind, e0 = s0;
+        while (e0 < len && e0 - s0 <= w && b64v[buf[e0]])
+            e0++;
+        size_t pad = e0;
+        while (pad < len && pad - e0 < 2 && buf[pad] == '=')
+            pad++;
+        size_t rl = pad - s0;
+        if (!rl || rl > w || n + rl > RUN_MAX ||
+            (pad < len && buf[pad] != '\n' && buf[pad] != '\r'))
+            break;
+        for (size_t k = s0; k < pad; k++)
+            st->jpos[n++] = (uint32_t)k;
+        end = pad;
+        lines++;
+        if (rl < w || pad > e0)
+            break; /* a short or padded line ends the block */
+    }
+    if (lines < 2)
+        return 0;
+    decode_b64(st, st->jpos, a, n, end);
+    return end;
 }
 
 /* Bit i set when p[i] is in either base64 alphabet, for 64 bytes. */
@@ -394,8 +454,15 @@ static void scan_base64(ward_enc *st)
         size_t e = b;
         while (e < len && e - b < 2 && buf[e] == '=')
             e++;
-        if (a >= from && (a == 0 || !b64v[buf[a - 1]]))
-            try_base64(st, a, e);
+        size_t wrapped = 0;
+        if (a >= from && (a == 0 || !b64v[buf[a - 1]])) {
+            if (e == b)
+                wrapped = try_wrapped(st, a, b);
+            if (!wrapped)
+                try_base64(st, a, e);
+        }
+        if (wrapped)
+            b = wrapped; /* its lines are done */
         /* Go on from the block holding the run's end. */
         minpos = b + 1;
         size_t blk = from + (b - from) / 64 * 64;
@@ -654,6 +721,7 @@ void ward_enc_free(ward_enc *st)
     free(st->dec);
     free(st->src_s);
     free(st->src_e);
+    free(st->jpos);
     free(st->segs);
     free(st);
 }
