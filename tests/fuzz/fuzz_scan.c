@@ -1,6 +1,7 @@
 /* fuzz_scan.c - the scanner on arbitrary bytes with the built-in catalog.
  * Checks the invariants every consumer relies on: spans inside the input,
- * positions 1-based and ordered, the secret a view of the input. */
+ * positions 1-based and ordered, the secret a view of the input (or, when
+ * it was found inside encoded text, its decoded copy). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,10 @@ typedef struct ctx {
 static int check(const ward_finding *f, void *user)
 {
     ctx *c = user;
-    if (f->offset + f->length > c->len || f->secret != c->buf + f->offset ||
+    /* the secret is a view of the input, or for a secret found inside
+     * encoded text (base64, %-encoding, escapes) its decoded copy */
+    if (f->offset + f->length > c->len ||
+        (f->encoding ? !f->secret || !f->secret_len : f->secret != c->buf + f->offset) ||
         f->match_offset > f->offset || f->match_offset + f->match_length < f->offset + f->length ||
         f->line < 1 || f->column < 1 || f->end_line < f->line || f->offset < c->last_offset ||
         strlen(f->fingerprint) != WARD_FINGERPRINT_LEN || f->line_col0 > f->line_len)
