@@ -291,7 +291,7 @@ static void obj_error(hist *h, const git_oid *id, const char *kind, const char *
     char hex[GIT_OID_HEXSZ + 1], what[64], msg[1024];
     git_oid_tostr(hex, sizeof hex, id);
     snprintf(what, sizeof what, "cannot read %s", kind);
-    snprintf(msg, sizeof msg, "%s%s%s", why, where ? "; " : "", where ? where : "");
+    snprintf(msg, sizeof msg, "%.500s%s%.500s", why, where ? "; " : "", where ? where : "");
     h->errors++;
     event(h->cb, WARD_EV_ERROR, hex, what, msg);
 }
