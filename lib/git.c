@@ -1520,9 +1520,14 @@ ward_status ward_repo_info_get(const char *repo, ward_repo_info *info)
         git_libgit2_shutdown();
         return st;
     }
-    git_remote *remote = NULL;
-    if (git_remote_lookup(&remote, r, "origin") == 0 && git_remote_url(remote)) {
-        info->uri = clean_remote(git_remote_url(remote));
+    /* The configured URL, read directly: git_remote_lookup also applies
+     * url.*.insteadOf through regexes, and leaks their match data in
+     * libgit2 1.5. */
+    git_config *cfg = NULL;
+    const char *url = NULL;
+    if (git_repository_config_snapshot(&cfg, r) == 0 &&
+        git_config_get_string(&url, cfg, "remote.origin.url") == 0 && url && *url) {
+        info->uri = clean_remote(url);
     } else {
         const char *dir = git_repository_workdir(r) ? git_repository_workdir(r)
                                                     : git_repository_path(r);
@@ -1533,7 +1538,7 @@ ward_status ward_repo_info_get(const char *repo, ward_repo_info *info)
                     (abs ? abs : dir)[strlen(abs ? abs : dir) - 1] == '/' ? "" : "/");
         free(abs);
     }
-    git_remote_free(remote);
+    git_config_free(cfg);
     git_oid head;
     if (git_reference_name_to_id(&head, r, "HEAD") == 0) {
         info->revision = malloc(GIT_OID_HEXSZ + 1);

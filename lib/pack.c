@@ -187,7 +187,8 @@ ward_packs *ward_packs_open(const char *objects_dir)
         nn++;
     }
     closedir(d);
-    qsort(names, nn, sizeof *names, name_cmp); /* a stable order */
+    if (nn)
+        qsort(names, nn, sizeof *names, name_cmp); /* a stable order */
     for (size_t i = 0; i < nn; i++) {
         char ip[4096 + 256], pp[4096 + 256];
         snprintf(ip, sizeof ip, "%s/%s", dir, names[i]);
