@@ -7,8 +7,8 @@
 #   bench/git.sh [--bindir DIR] [--repo PATH] [--commits N]
 #
 # Without --repo it generates a synthetic history with `git fast-import`
-# (N commits, default 20000, each changing a few files of a tree of ~2000
-# files, with a fake secret planted every 1000 commits) under $TMPDIR, and
+# (N commits, default 20000, each editing a few lines of 3 files of a tree of
+# 2000, with a fake secret planted every 1000 commits) under $TMPDIR, and
 # says so.  Give --repo a clone of git.git (about 85,000 commits) for the
 # figure the issue asks for.
 set -eu
@@ -38,24 +38,42 @@ if [ -z "$repo" ]; then
   echo "no --repo: generating a synthetic history of $commits commits (git fast-import)"
   git init -q --bare "$repo"
   secret=$("$fake" --seed 1 'token = ghp_%{crc62:30}')
-  # A deterministic stream: commit i rewrites 3 files of 2000 (about 2 KiB
-  # each), so the history holds ~3*N distinct blobs plus the first tree.
-  awk -v n="$commits" -v secret="$secret" 'BEGIN {
+  # A deterministic stream, edited the way source is: commit i changes two
+  # lines of each of 3 files of 2000 (and now and then adds one), so git
+  # stores most versions as deltas of each other, as in a real history.
+  # Every 1000th commit adds the secret to one file; the next version of
+  # that file drops it again.
+  awk -v n="$commits" -v secret="$secret" '
+    function emit(f, extra,   body, l) {
+      body = "";
+      for (l = 0; l < nl[f]; l++) body = body L[f, l] "\n";
+      body = body extra;
+      printf "M 100644 inline src/d%02d/f%04d.txt\ndata %d\n%s\n", f % 50, f, length(body), body;
+    }
+    BEGIN {
     srand(7);
+    for (f = 0; f < 2000; f++) {
+      nl[f] = 32;
+      for (l = 0; l < 32; l++) L[f, l] = sprintf("line %d of file %d: %08x %08x", l, f, int(rand() * 2^31), int(rand() * 2^31));
+    }
     for (i = 1; i <= n; i++) {
       print "commit refs/heads/main";
       print "mark :" i;
       print "committer bench <bench@example.com> " (1600000000 + i * 60) " +0000";
       msg = "commit " i; print "data " length(msg); print msg;
       if (i > 1) print "from :" (i - 1);
-      nf = (i == 1) ? 2000 : 3;
-      for (k = 0; k < nf; k++) {
-        f = (i == 1) ? k : int(rand() * 2000);
-        body = "";
-        for (l = 0; l < 32; l++)
-          body = body sprintf("line %d of file %d in commit %d: %08x %08x\n", l, f, i, int(rand() * 2^31), int(rand() * 2^31));
-        if (i % 1000 == 0 && k == 0) body = body secret "\n";
-        printf "M 100644 inline src/d%02d/f%04d.txt\ndata %d\n%s\n", f % 50, f, length(body), body;
+      if (i == 1) {
+        for (f = 0; f < 2000; f++) emit(f, "");
+        continue;
+      }
+      for (k = 0; k < 3; k++) {
+        f = int(rand() * 2000);
+        for (e = 0; e < 2; e++) {
+          l = int(rand() * nl[f]);
+          L[f, l] = sprintf("line %d of file %d, edited in commit %d: %08x", l, f, i, int(rand() * 2^31));
+        }
+        if (rand() < 0.3) { L[f, nl[f]] = sprintf("line %d of file %d, added in commit %d", nl[f], f, i); nl[f]++ }
+        emit(f, (i % 1000 == 0 && k == 0) ? secret "\n" : "");
       }
     }
   }' | git -C "$repo" fast-import --quiet
