@@ -1,7 +1,8 @@
 # Progress on a terminal (tmux): `ward git` on a history that takes a while
 # shows "history: N blobs, X MB, N findings" on stderr, rewritten in place,
 # and clears it before it exits; with -q, or when stderr is not a terminal,
-# there is none.
+# there is none. (WARD_PROGRESS_DELAY_MS=0: show it from the first update,
+# since this history takes well under a second.)
 git init -q --bare repo.git
 awk -v n=6000 'BEGIN { srand(3); for (i = 1; i <= n; i++) {
   print "commit refs/heads/main"; print "committer t <t@example.com> " (1600000000 + i) " +0000";
@@ -25,11 +26,11 @@ run_in_tmux() { # command; the pane's bytes go to pane.log
   sleep 0.2
   tmux -L "$sock" kill-server 2>/dev/null
 }
-run_in_tmux 'ward git --no-config repo.git'
+run_in_tmux 'WARD_PROGRESS_DELAY_MS=0 ward git --no-config repo.git'
 grep -aq 'history: [0-9]* blobs, [0-9.]* MB, 0 findings' pane.log && echo "progress shown"
 # the line is cleared before the closing summary
 grep -aq $'\r\033\\[Kward: 0 findings' pane.log && echo "progress cleared before the summary"
-run_in_tmux 'ward git --no-config -q repo.git'
+run_in_tmux 'WARD_PROGRESS_DELAY_MS=0 ward git --no-config -q repo.git'
 grep -aq 'history:' pane.log || echo "none with -q"
-ward git --no-config repo.git 2> err.txt; echo "exit $?"
+WARD_PROGRESS_DELAY_MS=0 ward git --no-config repo.git 2> err.txt; echo "exit $?"
 [ -s err.txt ] || echo "none when stderr is a file"
