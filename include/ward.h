@@ -147,8 +147,11 @@ typedef struct ward_finding {
      * revealing it, independent of its position. */
     char fingerprint[WARD_FINGERPRINT_LEN + 1];
     /* NULL, or how the secret was encoded where it was found: "base64",
-     * "percent" or "json-escape".  Then offset and length are the encoded
-     * span in the input, and secret is the decoded secret. */
+     * "percent" or "json-escape", or "utf-16le"/"utf-16be" for a buffer
+     * that starts with a UTF-16 byte-order mark (scanned transcoded to
+     * UTF-8; line, columns and line_text then describe the UTF-8 text).
+     * Then offset and length are the encoded span in the input, and secret
+     * is the decoded secret. */
     const char *encoding;
 } ward_finding;
 

@@ -808,7 +808,8 @@ static void run_job(pool *p, git_odb *odb, ward_pack_reader *rd, ward_scanner *s
     const char *data = (const char *)j->ob.data;
     size_t len = j->ob.len;
     j->bytes = len;
-    if (!p->scan_binary && memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE)) {
+    if (!p->scan_binary && !ward_utf16_bom(data, len) &&
+        memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE)) {
         job_event(j, WARD_EV_SKIPPED, "skipped", "binary file");
         obj_free(&j->ob);
         return;
@@ -1336,7 +1337,8 @@ static ward_status staged_file(git_repository *repo, ward_scanner *sc, git_patch
     }
     const char *data = git_blob_rawcontent(blob);
     size_t len = (size_t)git_blob_rawsize(blob);
-    int binary = memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE) != NULL;
+    int binary = !ward_utf16_bom(data, len) &&
+                 memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE) != NULL;
     if (binary && !o->scan_binary) {
         event(cb, WARD_EV_SKIPPED, path, "skipped", "binary file");
         git_blob_free(blob);

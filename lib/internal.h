@@ -153,6 +153,10 @@ ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_f
 /* ward git: the commit (40 hex digits) the next buffers belong to, which
  * allowlists' `commits` match against; NULL for none. */
 void ward_scanner_set_commit(ward_scanner *s, const char *sha);
+/* 1 when buf starts with a UTF-16LE byte-order mark and then mostly holds
+ * text in the first 256 code points, 2 the same for UTF-16BE, else 0: such
+ * text is not binary, and ward_scan_buffer transcodes it. */
+int ward_utf16_bom(const char *buf, size_t len);
 
 /* The byte serialisation of an engine's database plus per-rule metadata. */
 ward_status ward_engine_serialize(const struct ward_engine *e, unsigned char **out,

@@ -69,6 +69,13 @@ struct ward_scanner {
     int nested;              /* scans decoded text for another scanner */
     const char *commit;      /* ward git: the blob's commit, for allowlists */
     ward_enc *enc;
+    /* UTF-16 input, transcoded to UTF-8 (u8), with checkpoints to map
+     * offsets back: ck_in[k] (input byte) and ck_out[k] (u8 offset) at the
+     * first code point boundary past k * U16_CK code units. */
+    char *u8;
+    size_t u8cap;
+    uint64_t *ck_in, *ck_out;
+    size_t ckcap;
 };
 
 void ward_scanner_set_commit(ward_scanner *s, const char *sha)
@@ -122,6 +129,9 @@ void ward_scanner_free(ward_scanner *s)
     free(s->path_ok);
     free(s->raw);
     ward_enc_free(s->enc);
+    free(s->u8);
+    free(s->ck_in);
+    free(s->ck_out);
     free(s);
 }
 
@@ -609,11 +619,9 @@ ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_f
     return st;
 }
 
-ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t len, const char *path,
-                             ward_finding_fn fn, void *user)
+static ward_status scan_plain(ward_scanner *s, const char *buf, size_t len, const char *path,
+                              ward_finding_fn fn, void *user)
 {
-    if (!s || (!buf && len) || !fn)
-        return WARD_EINVAL;
     /* Vectorscan takes 32-bit lengths; bigger buffers go in overlapping
      * chunks exactly as files do. */
     size_t keep = WARD_MAX_WINDOW + WARD_LINE_CONTEXT;
@@ -631,6 +639,180 @@ ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t len, const
         off += adv;
         emit_from = WARD_LINE_CONTEXT;
     }
+}
+
+/* ---------------------------------------------------------------------
+ * UTF-16 text.  A buffer that starts with a UTF-16 byte-order mark (as
+ * Windows PowerShell's Out-File and regedit write), and holds mostly text
+ * in the first 256 code points, is transcoded to UTF-8
+ * and scanned as such; findings name the encoding, their offsets are mapped
+ * back to the input, their secret and line text are the UTF-8 copy.
+ * ------------------------------------------------------------------- */
+
+#define U16_CK 1024u
+
+int ward_utf16_bom(const char *buf, size_t len)
+{
+    if (len < 4)
+        return 0;
+    unsigned char a = (unsigned char)buf[0], b = (unsigned char)buf[1];
+    int kind = a == 0xff && b == 0xfe ? 1 : a == 0xfe && b == 0xff ? 2 : 0;
+    if (!kind)
+        return 0;
+    /* A mark alone could open binary data: ask for text that mostly lives
+     * in the first 256 code points (its high bytes zero), as any file with
+     * ASCII names and values does.  (Text mostly in other scripts is left
+     * alone: as before, it counts as binary.) */
+    size_t units = (len - 2) / 2 < 2048 ? (len - 2) / 2 : 2048, zero = 0;
+    for (size_t k = 0; k < units; k++)
+        zero += buf[2 + 2 * k + (kind == 1)] == 0;
+    return zero * 2 >= units ? kind : 0;
+}
+
+/* Decodes the code point at in[i] (big-endian when be) into out: its UTF-8
+ * length, with *used the input bytes taken (2 or 4).  An unpaired
+ * surrogate, or a last odd byte, is U+FFFD. */
+static size_t u16_cp(const unsigned char *in, size_t n, size_t i, int be, char *out, size_t *used)
+{
+    if (n - i < 2) {
+        *used = n - i;
+        memcpy(out, "\xef\xbf\xbd", 3);
+        return 3;
+    }
+    unsigned u = be ? (unsigned)in[i] << 8 | in[i + 1] : (unsigned)in[i + 1] << 8 | in[i];
+    *used = 2;
+    if (u >= 0xd800 && u < 0xdc00 && n - i >= 4) {
+        unsigned v = be ? (unsigned)in[i + 2] << 8 | in[i + 3] : (unsigned)in[i + 3] << 8 | in[i + 2];
+        if (v >= 0xdc00 && v < 0xe000) {
+            u = 0x10000 + ((u - 0xd800) << 10) + (v - 0xdc00);
+            *used = 4;
+        }
+    }
+    if (u >= 0xd800 && u < 0xe000)
+        u = 0xfffd;
+    if (u < 0x80) {
+        out[0] = (char)u;
+        return 1;
+    }
+    if (u < 0x800) {
+        out[0] = (char)(0xc0 | u >> 6);
+        out[1] = (char)(0x80 | (u & 0x3f));
+        return 2;
+    }
+    if (u < 0x10000) {
+        out[0] = (char)(0xe0 | u >> 12);
+        out[1] = (char)(0x80 | (u >> 6 & 0x3f));
+        out[2] = (char)(0x80 | (u & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | u >> 18);
+    out[1] = (char)(0x80 | (u >> 12 & 0x3f));
+    out[2] = (char)(0x80 | (u >> 6 & 0x3f));
+    out[3] = (char)(0x80 | (u & 0x3f));
+    return 4;
+}
+
+/* Transcodes in[2..n) into s->u8 (*outlen bytes), and records the
+ * checkpoints (*nck of them, the last at the end). */
+static ward_status u16_transcode(ward_scanner *s, const unsigned char *in, size_t n, int be,
+                                 size_t *outlen, size_t *nck)
+{
+    size_t need = (n / 2 + 1) * 3 + 4, cap = n / 2 / U16_CK + 2;
+    if (need > s->u8cap) {
+        char *p = realloc(s->u8, need);
+        if (!p)
+            return WARD_ENOMEM;
+        s->u8 = p;
+        s->u8cap = need;
+    }
+    if (cap > s->ckcap) {
+        uint64_t *a = realloc(s->ck_in, cap * sizeof *a);
+        if (a)
+            s->ck_in = a;
+        uint64_t *b = realloc(s->ck_out, cap * sizeof *b);
+        if (b)
+            s->ck_out = b;
+        if (!a || !b)
+            return WARD_ENOMEM;
+        s->ckcap = cap;
+    }
+    size_t o = 0, k = 0;
+    for (size_t i = 2; i < n;) {
+        if ((i - 2) / 2 >= k * U16_CK) {
+            s->ck_in[k] = i;
+            s->ck_out[k++] = o;
+        }
+        size_t used;
+        o += u16_cp(in, n, i, be, s->u8 + o, &used);
+        i += used;
+    }
+    s->ck_in[k] = n;
+    s->ck_out[k++] = o;
+    *outlen = o;
+    *nck = k;
+    return WARD_OK;
+}
+
+typedef struct u16ctx {
+    const ward_scanner *s;
+    const unsigned char *in;
+    size_t n, nck;
+    int be;
+    ward_finding_fn fn;
+    void *user;
+} u16ctx;
+
+/* The input offset of the code point holding UTF-8 offset o (the end of
+ * the input for o at the end). */
+static uint64_t u16_map(const u16ctx *x, uint64_t o)
+{
+    size_t lo = 0, hi = x->nck;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->s->ck_out[mid] <= o)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    uint64_t i = x->s->ck_in[lo], out = x->s->ck_out[lo];
+    char tmp[4];
+    while (i < x->n) {
+        size_t used, l = u16_cp(x->in, x->n, (size_t)i, x->be, tmp, &used);
+        if (out + l > o)
+            break;
+        out += l;
+        i += used;
+    }
+    return i;
+}
+
+static int u16_finding(const ward_finding *f, void *user)
+{
+    u16ctx *x = user;
+    ward_finding g = *f;
+    g.offset = u16_map(x, f->offset);
+    g.length = u16_map(x, f->offset + f->length) - g.offset;
+    g.match_offset = u16_map(x, f->match_offset);
+    g.match_length = u16_map(x, f->match_offset + f->match_length) - g.match_offset;
+    if (!g.encoding)
+        g.encoding = x->be ? "utf-16be" : "utf-16le";
+    return x->fn(&g, x->user);
+}
+
+ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t len, const char *path,
+                             ward_finding_fn fn, void *user)
+{
+    if (!s || (!buf && len) || !fn)
+        return WARD_EINVAL;
+    int bom = s->nested ? 0 : ward_utf16_bom(buf, len);
+    if (!bom)
+        return scan_plain(s, buf, len, path, fn, user);
+    size_t n8, nck;
+    ward_status st = u16_transcode(s, (const unsigned char *)buf, len, bom == 2, &n8, &nck);
+    if (st)
+        return st;
+    u16ctx x = {s, (const unsigned char *)buf, len, nck, bom == 2, fn, user};
+    return scan_plain(s, s->u8, n8, path, u16_finding, &x);
 }
 
 char *ward_redact(const char *secret, size_t len, char *out, size_t outlen)

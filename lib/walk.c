@@ -269,6 +269,51 @@ static ssize_t read_full(int fd, char *buf, size_t n)
     return (ssize_t)got;
 }
 
+/* UTF-16 text (with its byte-order mark) is read whole, up to the size
+ * limit, and handed to ward_scan_buffer, which transcodes it: the first
+ * have bytes are in w->buf already. */
+static void scan_utf16(worker *w, job *j, int fd, size_t have, int eof, uint64_t max)
+{
+    pool *p = w->p;
+    size_t cap = have, n = have;
+    char *all = malloc(cap ? cap : 1);
+    if (!all) {
+        job_event(p, j, WARD_EV_ERROR, "cannot scan", "out of memory");
+        return;
+    }
+    memcpy(all, w->buf, have);
+    while (!eof) {
+        if (n + w->cap > max + 2) {
+            free(all);
+            job_event(p, j, WARD_EV_SKIPPED, "skipped", "grew past the size limit while read");
+            return;
+        }
+        if (n + w->cap > cap) {
+            char *b = realloc(all, cap * 2 + w->cap);
+            if (!b) {
+                free(all);
+                job_event(p, j, WARD_EV_ERROR, "cannot scan", "out of memory");
+                return;
+            }
+            all = b;
+            cap = cap * 2 + w->cap;
+        }
+        ssize_t r = read_full(fd, all + n, w->cap);
+        if (r < 0) {
+            free(all);
+            job_event(p, j, WARD_EV_ERROR, "cannot read", strerror(errno));
+            return;
+        }
+        n += (size_t)r;
+        eof = (size_t)r < w->cap;
+    }
+    ward_status st = ward_scan_buffer(w->s, all, n, j->is_stdin ? "-" : j->path, on_finding, w);
+    __atomic_add_fetch(&p->bytes, (uint64_t)n, __ATOMIC_RELAXED);
+    if (st != WARD_OK && st != WARD_EABORT)
+        job_event(p, j, WARD_EV_ERROR, "cannot scan", ward_strerror(st));
+    free(all);
+}
+
 /* Scans one job's file in chunks that overlap by the longest match plus line
  * context, so every match lies whole inside the chunk that reports it. */
 static void run_job(worker *w, job *j)
@@ -311,6 +356,10 @@ static void run_job(worker *w, job *j)
         int eof = have < w->cap;
         if (first) {
             first = 0;
+            if (ward_utf16_bom(w->buf, have)) {
+                scan_utf16(w, j, fd, have, eof, max);
+                break;
+            }
             size_t sniff = have < BINARY_SNIFF ? have : BINARY_SNIFF;
             if (!p->o->scan_binary && memchr(w->buf, '\0', sniff)) {
                 job_event(p, j, WARD_EV_SKIPPED, "skipped", "binary file (--binary scans it)");
