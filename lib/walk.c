@@ -481,6 +481,7 @@ typedef struct walker {
     char *workdir;        /* realpath of repo's work tree, with trailing slash */
     size_t workdir_len;
     char *root_rel;       /* the walk root relative to workdir, "" or "dir/" */
+    size_t root_skip;     /* how much of a walked path is the root as given */
     frame stack[MAX_DEPTH];
     int depth;
 } walker;
@@ -556,9 +557,9 @@ static int is_ignored(walker *w, const char *path, int is_dir)
     /* libgit2 wants the path relative to the work tree; a trailing slash
      * lets directory-only patterns ("build/") apply. */
     char rel[PATH_MAX + 2];
-    const char *base = path;
-    if (base[0] == '.' && base[1] == '/')
-        base += 2;
+    /* walked paths start with the root as given ("../app/x"): what follows
+     * it is relative to the root, whose place in the work tree is root_rel */
+    const char *base = strlen(path) >= w->root_skip ? path + w->root_skip : "";
     int n = snprintf(rel, sizeof rel, "%s%s%s", w->root_rel, base, is_dir ? "/" : "");
     if (n < 0 || n >= (int)sizeof rel)
         return 0;
@@ -643,6 +644,8 @@ static int walk_dir(walker *w, const char *root, const struct stat *rootsb)
     pool *p = w->p;
     int follow = p->o->follow_symlinks;
     open_repo(w, root);
+    size_t rl = strlen(root);
+    w->root_skip = rl == 1 && root[0] == '.' ? 0 : rl + (rl && root[rl - 1] != '/');
     w->depth = 0;
     frame *f = &w->stack[0];
     memset(f, 0, sizeof *f);
