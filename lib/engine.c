@@ -549,6 +549,16 @@ ward_status ward_engine_new(const ward_engine_options *o, ward_engine **out, cha
         return WARD_ENOMEM;
     pthread_mutex_init(&e->lazy_lock, NULL);
     e->no_builtin = o && o->no_default_rules;
+    if (o && o->config_path) {
+        char *real = realpath(o->config_path, NULL), *slash = real ? strrchr(real, '/') : NULL;
+        if (slash) {
+            slash[slash == real] = '\0'; /* "/x.toml" keeps "/" */
+            e->config_dir = real;
+            e->cwd = getcwd(NULL, 0);
+        } else {
+            free(real);
+        }
+    }
     int dd = o ? o->decode_depth : 0;
     e->decode_depth = dd < 0 ? 0 : dd == 0 ? WARD_DECODE_DEPTH
                     : dd > WARD_MAX_DECODE_DEPTH ? WARD_MAX_DECODE_DEPTH : dd;
@@ -575,6 +585,8 @@ void ward_engine_free(ward_engine *e)
 {
     if (!e)
         return;
+    free(e->config_dir);
+    free(e->cwd);
     for (size_t i = 0; i < e->n_rules; i++)
         ward_rules_free_rule(&e->rules[i]);
     free(e->rules);

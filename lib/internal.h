@@ -78,6 +78,10 @@ typedef struct ward_rule {
 
 struct ward_engine {
     int decode_depth;             /* layers of encoding scanners look through */
+    /* With a config file: its folder and the working folder, both absolute,
+     * so that allowlist and rule paths also match relative to the config
+     * (see alt_path in scan.c). */
+    char *config_dir, *cwd;
     ward_rule *rules;
     size_t n_rules;
     ward_allowlist *allowlists;   /* global */

@@ -68,6 +68,7 @@ struct ward_scanner {
     int decode_depth;        /* layers of encoding looked through */
     int nested;              /* scans decoded text for another scanner */
     const char *commit;      /* ward git: the blob's commit, for allowlists */
+    char *alt, *alt_of;      /* the chunk's path relative to the config, and the path it is of */
     ward_enc *enc;
     /* UTF-16 input, transcoded to UTF-8 (u8), with checkpoints to map
      * offsets back: ck_in[k] (input byte) and ck_out[k] (u8 offset) at the
@@ -129,6 +130,8 @@ void ward_scanner_free(ward_scanner *s)
     free(s->path_ok);
     free(s->raw);
     ward_enc_free(s->enc);
+    free(s->alt);
+    free(s->alt_of);
     free(s->u8);
     free(s->ck_in);
     free(s->ck_out);
@@ -206,6 +209,78 @@ static int path_allowed(const pcre2_code *const *res, size_t n, const char *path
     return 0;
 }
 
+/* A path matches when it does as given (as gitleaks matches it) or, with a
+ * config file, relative to the config's folder: "^vendor/" in a config at
+ * the repository root then holds for `ward scan /abs/repo` and from any
+ * subfolder too. */
+static int path_allowed2(const pcre2_code *const *res, size_t n, const char *path,
+                         const char *alt, pcre2_match_data *md)
+{
+    return path_allowed(res, n, path, md) || (alt && path_allowed(res, n, alt, md));
+}
+
+/* Drops "." and "dir/.." segments and doubled slashes from an absolute
+ * path, in place (lexically, as a path that was walked needs no more). */
+static void normalize_path(char *p)
+{
+    char *out = p + 1, *in = p + 1;
+    while (*in) {
+        char *end = strchr(in, '/');
+        size_t n = end ? (size_t)(end - in) : strlen(in);
+        if (n == 0 || (n == 1 && in[0] == '.')) {
+            /* nothing */
+        } else if (n == 2 && in[0] == '.' && in[1] == '.') {
+            if (out > p + 1) {
+                out--; /* the slash after the last segment */
+                while (out > p + 1 && out[-1] != '/')
+                    out--;
+            }
+        } else {
+            memmove(out, in, n);
+            out += n;
+            if (end)
+                *out++ = '/';
+        }
+        in += n + (end ? 1 : 0);
+    }
+    if (out > p + 1 && out[-1] == '/')
+        out--;
+    *out = '\0';
+}
+
+/* The chunk's path relative to the engine's config folder, or NULL when it
+ * is not below it. */
+static const char *alt_path(ward_scanner *s, const char *path)
+{
+    const ward_engine *e = s->e;
+    if (!e->config_dir || !e->cwd || !path || !*path || !strcmp(path, "-"))
+        return NULL;
+    if (s->alt_of && !strcmp(s->alt_of, path))
+        return s->alt;
+    free(s->alt);
+    free(s->alt_of);
+    s->alt = NULL;
+    s->alt_of = strdup(path);
+    while (path[0] == '.' && path[1] == '/')
+        path += 2;
+    size_t lc = strlen(e->cwd), ld = strlen(e->config_dir), lp = strlen(path);
+    char *abs = malloc(lc + lp + 2);
+    if (!abs || !s->alt_of) {
+        free(abs);
+        return NULL;
+    }
+    if (path[0] == '/')
+        memcpy(abs, path, lp + 1);
+    else
+        sprintf(abs, "%s%s%s", e->cwd, lc && e->cwd[lc - 1] == '/' ? "" : "/", path);
+    normalize_path(abs);
+    size_t skip = ld == 1 ? 1 : ld + 1; /* the config in "/" */
+    if (!strncmp(abs, e->config_dir, ld) && (ld == 1 || abs[ld] == '/') && abs[skip])
+        s->alt = strdup(abs + skip);
+    free(abs);
+    return s->alt;
+}
+
 static int regex_hit(const ward_allowlist *a, const char *t, size_t tl, pcre2_match_data *md)
 {
     for (size_t i = 0; i < a->n_regexes; i++)
@@ -223,7 +298,7 @@ static int stopword_hit(const ward_allowlist *a, const char *secret, size_t sl)
 }
 
 typedef struct cand {
-    const char *secret, *match, *line, *path, *rule_id, *commit;
+    const char *secret, *match, *line, *path, *rule_id, *commit, *alt;
     size_t sl, ml, ll;
 } cand;
 
@@ -249,7 +324,8 @@ static int allowlisted(const ward_allowlist *a, size_t n, const cand *c, int glo
                                                     : c->sl;
         if (a->n_paths) {
             set++;
-            hit += path_allowed((const pcre2_code *const *)a->paths, a->n_paths, c->path, md);
+            hit += path_allowed2((const pcre2_code *const *)a->paths, a->n_paths, c->path,
+                                 c->alt, md);
         }
         if (a->n_regexes) {
             set++;
@@ -290,7 +366,8 @@ static int rule_path_ok(ward_scanner *s, size_t ri)
         return 1;
     if (!s->path_ok[ri]) {
         const pcre2_code *p = r->path_re;
-        s->path_ok[ri] = path_allowed(&p, 1, s->chunk->path, s->md_aux) ? 1 : -1;
+        s->path_ok[ri] =
+            path_allowed2(&p, 1, s->chunk->path, alt_path(s, s->chunk->path), s->md_aux) ? 1 : -1;
     }
     return s->path_ok[ri] > 0;
 }
@@ -365,7 +442,8 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         return;
     if (ward_line_has_allow(buf + ls, le - ls))
         return;
-    cand cd = {secret, buf + ms, buf + ls, c->path, r->id, c->commit, sl, me - ms, le - ls};
+    cand cd = {secret, buf + ms, buf + ls, c->path, r->id, c->commit, alt_path(s, c->path),
+               sl, me - ms, le - ls};
     if (allowlisted(r->allowlists, r->n_allowlists, &cd, 0, s->md_aux) ||
         allowlisted(s->e->allowlists, s->e->n_allowlists, &cd, 1, s->md_aux))
         return;
