@@ -21,7 +21,12 @@
  * built-in rules' positive example templates (ward_engine_rule) is expanded
  * with ward_example_expand, and the manifest gets path, byte offset and rule
  * (the offset of the secret when the template marks it with %{<}, else of the
- * template).  Only <ward.h> is used.  Text is made at about 600 MB/s per
+ * template).  Two more files hold pathological inputs that once made ward
+ * slow (see PATHO): a JavaScript module with a 2.5 MiB base64 run without a
+ * break, then a planted secret, and a 4 MiB line of random printable text
+ * without any newline; they are part of --size (when --size is at least
+ * 28 MiB and --files at least 8) and made like any other file, from the
+ * seed and their index.  Only <ward.h> is used.  Text is made at about 600 MB/s per
  * core, mostly memcpy of words; the kernel's page-cache writes cost about as
  * much again.
  *
@@ -354,7 +359,9 @@ static const Str DATA_NAMES[][2] = {
 
 enum {
     L_PY, L_JS, L_MINJS, L_TS, L_GO, L_JAVA, L_C, L_YAML, L_JSON, L_ENV, L_SH, L_MD,
-    L_INI, L_TOML, L_DOCKER, L_COUNT
+    L_INI, L_TOML, L_DOCKER, L_COUNT,
+    /* pathological inputs, never drawn by the plan (see PATHO) */
+    L_B64RUN = L_COUNT, L_LONGLINE
 };
 /* Share of files (per mille) and relative size of each language. */
 static const unsigned LANG_WEIGHT[L_COUNT] = {140, 100, 15, 95, 100, 75, 95, 90, 70, 30, 50, 75, 20, 20, 25};
@@ -1675,12 +1682,53 @@ static void fill(Buf *b, Rng *r, int lang, size_t target)
     free(line.p);
 }
 
+/* Pathological inputs that once made ward slow, one file each, planned after
+ * the others and inside the --size budget (when it has room for them):
+ *  - an endless base64 run: a JavaScript module holding one data: URI whose
+ *    2.5 MiB of base64 have no break, followed by a planted secret (found
+ *    only if the scan got past the run) and comment lines;
+ *  - a 4 MiB line of random printable text with no newline at all. */
+#define B64RUN_LEN ((size_t)5 << 19) /* 2.5 MiB */
+static const struct {
+    int lang;
+    uint64_t size;
+    const char *dir, *stem, *ext;
+} PATHO[] = {
+    {L_B64RUN, (uint64_t)3 << 20, "web/generated", "inline-assets.", ".js"},
+    {L_LONGLINE, (uint64_t)4 << 20, "var/capture", "dump-", ".log"},
+};
+
+static void gen_pathological(Worker *w, Buf *b, Rng *r, int lang, size_t target)
+{
+    if (lang == L_LONGLINE) {
+        char *d = room(b, target);
+        for (size_t i = 0; i < target;) {
+            uint64_t x = rnext(r);
+            for (int k = 0; k < 8 && i < target; k++, i++, x >>= 8)
+                d[i] = (char)(' ' + (x & 0xFF) % 95); /* ' ' to '~' */
+        }
+        b->n = target;
+        return;
+    }
+    PL(b, "/* eslint-disable */\n// Inlined by the asset pipeline from firmware.bin: do not edit.\n"
+          "export const FIRMWARE = \"data:application/octet-stream;base64,");
+    rb64(b, r, B64RUN_LEN);
+    PL(b, "\";\n");
+    w->next_plant = 0;
+    maybe_plant(w, b);
+}
+
 static void gen_file(Worker *w, Buf *b, Rng *r, int lang, const char *path, size_t target)
 {
     w->npl = 0;
     int hfile = lang == L_C && path[strlen(path) - 1] == 'h';
     b->n = 0;
-    switch (lang) {
+    if (lang >= L_COUNT) {
+        gen_pathological(w, b, r, lang, target);
+        if (b->n == target)
+            return; /* the long line: no newline, not even at the end */
+        lang = L_JS; /* after the run, ordinary JavaScript */
+    } else switch (lang) {
     case L_PY: case L_JS: case L_TS: case L_GO: case L_JAVA: case L_C: code_header(b, r, lang, hfile); break;
     case L_SH: PL(b, "#!/usr/bin/env bash\n# "); sentence(b, r, 4, 12); PL(b, "\nset -euo pipefail\n\n"); break;
     case L_JSON: PL(b, "{\n"); break;
@@ -1968,9 +2016,10 @@ static void usage(FILE *f)
           "                  [--manifest PATH] [--threads N] [-q] OUTDIR\n"
           "Writes a seeded source-like corpus of exactly --size bytes (K, M, G are\n"
           "binary) in --files files (default: one per 100 KiB) under OUTDIR, which must\n"
-          "be absent or empty, with a fake secret planted about once per --rate bytes;\n"
-          "lists them in --manifest (default OUTDIR/../manifest.tsv).  The output is\n"
-          "the same for any --threads (default: one per CPU).\n", f);
+          "be absent or empty, with a fake secret planted about once per --rate bytes,\n"
+          "listed in --manifest (default OUTDIR/../manifest.tsv).  From 28M on, two files\n"
+          "are pathological inputs: a 2.5 MiB base64 run, a 4 MiB line without a newline.\n"
+          "The output is the same for any --threads (default: one per CPU).\n", f);
 }
 
 int main(int argc, char **argv)
@@ -2059,10 +2108,20 @@ int main(int argc, char **argv)
         pc(&proj[i], '-');
         pnum(&proj[i], i);
     }
+    /* The pathological inputs take the last indices and a fixed share of
+     * --size, when it leaves at least three quarters for the ordinary files. */
+    uint64_t n_patho = 0, patho_bytes = 0;
+    for (size_t k = 0; k < NELEM(PATHO); k++)
+        patho_bytes += PATHO[k].size;
+    if (files >= 4 * NELEM(PATHO) && size >= 4 * patho_bytes)
+        n_patho = NELEM(PATHO);
+    else
+        patho_bytes = 0;
+    uint64_t n_plan = files - n_patho;
     Set seen = {0}, dirs = {0};
     Buf pb = {0};
     double W = 0;
-    for (uint64_t i = 0; i < files; i++) {
+    for (uint64_t i = 0; i < n_plan; i++) {
         unsigned x = below(&plan, wsum);
         int l = 0;
         while (x >= LANG_WEIGHT[l]) x -= LANG_WEIGHT[l++];
@@ -2097,14 +2156,32 @@ int main(int argc, char **argv)
         w[i] = wi * LANG_SCALE[l];
         W += w[i];
     }
+    for (uint64_t k = 0; k < n_patho; k++) {
+        uint64_t i = n_plan + k;
+        const Buf *pj = &proj[below(&plan, (uint32_t)nproj)];
+        pb.n = 0;
+        put(&pb, pj->p, pj->n);
+        pc(&pb, '/');
+        pz(&pb, PATHO[k].dir);
+        pc(&pb, '/');
+        pz(&pb, PATHO[k].stem);
+        rhex(&pb, &plan, 8);
+        pz(&pb, PATHO[k].ext);
+        pc(&pb, '\0');
+        if (!set_add(&seen, pb.p)) die("internal error: path taken", pb.p);
+        paths[i] = strdup(pb.p);
+        if (!paths[i]) die("out of memory", NULL);
+        lang[i] = (unsigned char)PATHO[k].lang;
+        sz[i] = PATHO[k].size;
+    }
     /* Sizes that add up to exactly `size`. */
-    uint64_t total = 0, biggest = 0;
-    for (uint64_t i = 0; i < files; i++) {
-        sz[i] = (uint64_t)((double)size * (w[i] / W));
+    uint64_t total = 0, biggest = 0, rest = size - patho_bytes;
+    for (uint64_t i = 0; i < n_plan; i++) {
+        sz[i] = (uint64_t)((double)rest * (w[i] / W));
         total += sz[i];
         if (sz[i] > sz[biggest]) biggest = i;
     }
-    sz[biggest] += size - total;
+    sz[biggest] += rest - total;
     if (sz[biggest] > (48ull << 20))
         fprintf(stderr, "gen_corpus: warning: a file of %llu bytes (ward skips files over 50 MiB by default); use more --files\n",
                 (unsigned long long)sz[biggest]);
@@ -2155,10 +2232,11 @@ int main(int argc, char **argv)
 
     if (!quiet)
         fprintf(stderr,
-                "gen_corpus: %llu bytes in %llu files (%zu folders) under %s; %zu fake secrets planted "
-                "from %zu templates of %zu rules, listed in %s; %.2f s, %.0f MB/s\n",
-                (unsigned long long)size, (unsigned long long)files, dirs.n, outdir, n_plants, g.n_tmpl,
-                n_rules_used, manifest, t1 - t0, t1 > t0 ? (double)size / 1e6 / (t1 - t0) : 0.0);
+                "gen_corpus: %llu bytes in %llu files (%zu folders, %llu pathological inputs) under %s; "
+                "%zu fake secrets planted from %zu templates of %zu rules, listed in %s; %.2f s, %.0f MB/s\n",
+                (unsigned long long)size, (unsigned long long)files, dirs.n, (unsigned long long)n_patho,
+                outdir, n_plants, g.n_tmpl, n_rules_used, manifest, t1 - t0,
+                t1 > t0 ? (double)size / 1e6 / (t1 - t0) : 0.0);
 
     ward_engine_free(eng);
     return 0;

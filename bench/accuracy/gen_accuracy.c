@@ -7,8 +7,14 @@
  *
  *   gen_accuracy [--seed N] OUTDIR    writes OUTDIR/... and OUTDIR.labels.tsv
  *
- * labels: path, first line, last line, rule, "pos" (one line per positive;
- * negative files carry no labels: any finding there is a false positive). */
+ * labels (tab-separated): path, first line, last line, rule, kind:
+ *   pos      one line per positive: its lines, its rule;
+ *   neg      a rule's near-miss negative file (lines 0 0), and which rule's;
+ *   hard     a generated hard negative file (lines 0 0, rule "-");
+ *   generic  a generic rule's id (path "-"): score.py counts its findings on
+ *            near-miss negatives apart (a random value assigned to a
+ *            secret-like name is what a generic rule is for), not as false
+ *            positives of the headline precision. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -76,7 +82,7 @@ static int mkdirs(const char *path)
 static FILE *labels;
 static const char *outdir;
 static uint64_t seed = 1;
-static int n_pos, n_neg_files;
+static int n_pos, n_neg_files, n_near_miss;
 
 static size_t lines_in(const char *s, size_t n)
 {
@@ -86,10 +92,11 @@ static size_t lines_in(const char *s, size_t n)
     return k;
 }
 
-/* Writes head + body + tail to rel; for a positive, labels the secret's
- * lines (or the body's when the template marks no secret). */
+/* Writes head + body + tail to rel and labels it: for a positive ("pos"),
+ * the secret's lines (or the body's when the template marks no secret); for
+ * a negative ("neg": a rule's near miss, "hard": generated), the file. */
 static void write_file(const char *rel, const ftype *t, const char *body, size_t bl,
-                       size_t so, size_t sl, const char *rule)
+                       size_t so, size_t sl, const char *kind, const char *rule)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", outdir, rel);
@@ -105,7 +112,7 @@ static void write_file(const char *rel, const ftype *t, const char *body, size_t
         fputc('\n', f);
     fputs(t->tail, f);
     fclose(f);
-    if (rule) {
+    if (!strcmp(kind, "pos")) {
         size_t base = lines_in(t->head, strlen(t->head)) + 1;
         size_t first, last;
         if (so != (size_t)-1) {
@@ -118,7 +125,9 @@ static void write_file(const char *rel, const ftype *t, const char *body, size_t
         fprintf(labels, "%s\t%zu\t%zu\t%s\tpos\n", rel, first, last, rule);
         n_pos++;
     } else {
+        fprintf(labels, "%s\t0\t0\t%s\t%s\n", rel, rule ? rule : "-", kind);
         n_neg_files++;
+        n_near_miss += !strcmp(kind, "neg");
     }
 }
 
@@ -133,8 +142,8 @@ static void file_name(char *out, size_t cap, const char *kind, const char *rule,
 
 static char body[1 << 16];
 
-static void emit(const char *kind, const char *rule, size_t j, size_t k, const char *tmpl,
-                 int positive)
+/* kind: "pos" or "neg" (rule's examples), "hard" (rule names the group). */
+static void emit(const char *kind, const char *rule, size_t j, size_t k, const char *tmpl)
 {
     const ftype *t = &types[(j * 5 + k * 7 + strlen(rule)) % NTYPES];
     size_t bl, so, sl;
@@ -142,7 +151,28 @@ static void emit(const char *kind, const char *rule, size_t j, size_t k, const c
         return;
     char rel[1024];
     file_name(rel, sizeof rel, kind, rule, j, k, t);
-    write_file(rel, t, body, bl, so, sl, positive ? rule : NULL);
+    /* A near miss of one rule can still hold a real secret of another: a
+     * Google service-account JSON without its email still carries a
+     * complete private key (%{pem...} makes genuine key material).  Such a
+     * file is a positive of the private-key rule, over its whole body. */
+    const char *pem = strstr(tmpl, "%{pem");
+    if (!strcmp(kind, "neg") && pem) {
+        const char *label = strchr(pem, ':');
+        static const char *const keys[][2] = {
+            {":RSA PRIVATE KEY}", "private-key-rsa"}, {":EC PRIVATE KEY}", "private-key-ec"},
+            {":DSA PRIVATE KEY}", "private-key-dsa"},
+            {":OPENSSH PRIVATE KEY}", "private-key-openssh"},
+            {":PRIVATE KEY}", "private-key-pkcs8"}};
+        const char *key_rule = NULL;
+        for (size_t i = 0; label && i < sizeof keys / sizeof *keys; i++)
+            if (!strncmp(label, keys[i][0], strlen(keys[i][0])))
+                key_rule = keys[i][1];
+        if (key_rule) {
+            write_file(rel, t, body, bl, (size_t)-1, 0, "pos", key_rule);
+            return;
+        }
+    }
+    write_file(rel, t, body, bl, so, sl, kind, strcmp(kind, "hard") ? rule : NULL);
 }
 
 /* Generated hard negatives: values that look like secrets but are not. */
@@ -240,17 +270,19 @@ int main(int argc, char **argv)
         ward_engine_rule(e, i, &ri);
         if (!ri.regex)
             continue; /* path-only rules: a file name, not text */
+        if (ri.confidence == WARD_CONF_LOW)
+            fprintf(labels, "-\t0\t0\t%s\tgeneric\n", ri.id);
         for (size_t j = 0; j < ri.n_positive; j++)
             for (size_t k = 0; k < 3; k++)
-                emit("pos", ri.id, j, k, ri.positive[j], 1);
+                emit("pos", ri.id, j, k, ri.positive[j]);
         for (size_t j = 0; j < ri.n_negative; j++)
             for (size_t k = 0; k < 2; k++)
-                emit("neg", ri.id, j, k, ri.negative[j], 0);
+                emit("neg", ri.id, j, k, ri.negative[j]);
     }
     /* generated hard negatives, each in three file types */
     for (size_t j = 0; j < sizeof hard / sizeof *hard; j++)
         for (size_t k = 0; k < 3; k++)
-            emit("hard", "values", j, k, hard[j], 0);
+            emit("hard", "values", j, k, hard[j]);
     for (size_t j = 0; j < sizeof lockfiles / sizeof *lockfiles; j++) {
         size_t bl, so, sl;
         if (ward_example_expand(lockfiles[j][1], &seed, body, sizeof body, &bl, &so, &sl))
@@ -258,7 +290,7 @@ int main(int argc, char **argv)
         char rel[256];
         snprintf(rel, sizeof rel, "hard/lock/%zu/%s", j, lockfiles[j][0]);
         static const ftype bare = {"", "", "", ""};
-        write_file(rel, &bare, body, bl, 0, 0, NULL);
+        write_file(rel, &bare, body, bl, 0, 0, "hard", NULL);
     }
     /* a minified bundle: one long line, tokens and hashes without spaces */
     {
@@ -274,12 +306,13 @@ int main(int argc, char **argv)
         }
         n += (size_t)snprintf(body + n, sizeof body - n, "}(window);\n");
         static const ftype bare = {"", "", "", ""};
-        write_file("hard/min/dist/assets/app.4f9a1c.min.js", &bare, body, n, 0, 0, NULL);
+        write_file("hard/min/dist/assets/app.4f9a1c.min.js", &bare, body, n, 0, 0, "hard", NULL);
         /* the same in a bundle not named .min.js: only its shape says so */
-        write_file("hard/min/public/static/js/main.8d2e11.js", &bare, body, n, 0, 0, NULL);
+        write_file("hard/min/public/static/js/main.8d2e11.js", &bare, body, n, 0, 0, "hard", NULL);
     }
     fclose(labels);
     ward_engine_free(e);
-    printf("%d positives, %d negative files\n", n_pos, n_neg_files);
+    printf("%d positives, %d negative files (%d rule near misses, %d hard)\n", n_pos, n_neg_files,
+           n_near_miss, n_neg_files - n_near_miss);
     return 0;
 }
