@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "encoded.h"
 #include "internal.h"
@@ -161,16 +162,39 @@ static int is_reference(const char *s, size_t len)
             return 1;
     if (memchr(s, '(', len) || memchr(s, '[', len))
         return 1;
-    /* A bare dotted or snake/camel identifier without digits is a name. */
-    int digits = 0;
-    for (size_t i = 0; i < len; i++) {
+    /* An identifier without digits is a name: dotted, snake or kebab when
+     * its letters read as words (config.db.password, get_user_token); in
+     * one case; or in camel case (TSQLStringType, HTTPPasswordMgr).  About
+     * 3 random base62 values of 20 characters in 100 have no digit, and
+     * they are secrets: their case changes far more often. */
+    char letters[256];
+    size_t nl = 0, up = 0, low = 0, changes = 0, lead = 0;
+    int seps = 0;
+    while (lead < len && s[lead] == '_')
+        lead++; /* _RSAPrivateKey, __init__: a private name */
+    for (size_t i = lead; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (isdigit(c))
-            digits++;
-        else if (!isalpha(c) && c != '_' && c != '.' && c != '-')
             return 0;
+        if (c == '_' || c == '.' || c == '-') {
+            seps++;
+        } else if (!isalpha(c)) {
+            return 0;
+        } else {
+            up += isupper(c) != 0;
+            low += islower(c) != 0;
+            if (nl && nl < sizeof letters && !isupper((unsigned char)letters[nl - 1]) != !isupper(c))
+                changes++;
+            if (nl < sizeof letters)
+                letters[nl++] = (char)c;
+        }
     }
-    return digits == 0;
+    if (seps)
+        return !ward_looks_random(letters, nl);
+    /* camel case changes case twice a word (lower, Upper, lower): under
+     * one change in two characters, even for short words and acronyms
+     * (CryptDllImportPrivateKeyInfoEx: 0.45); random letters average one */
+    return !up || !low || changes * 100 < (nl - 1) * (nl >= 20 ? 50 : 60);
 }
 
 /* Twilio resource ids (account AC…, API key SK…, and the like): two
@@ -215,6 +239,10 @@ int ward_is_generic_noise(const char *s, size_t len)
         return 1;
     if (s[0] == '$' && len > 1 && (isalpha((unsigned char)s[1]) || s[1] == '_'))
         return 1; /* $VAR */
+    if (memmem(s, len, "...", 3) || memmem(s, len, "\xe2\x80\xa6", 3))
+        return 1; /* elided: "4AEA6u7J...", never a whole secret */
+    if ((s[0] == '^' || s[0] == '*' || s[0] == '&') && len > 1)
+        return is_reference(s + 1, len - 1); /* a pointer type or dereference */
     return is_reference(s, len);
 }
 
@@ -289,8 +317,14 @@ int ward_looks_random(const char *s, size_t len)
          * SuperSecretPassword, get_user_token, correcthorsebattery. */
         int one_case = !upper || !lower;
         if (one_case ? pairs >= 8 && common * 2 >= pairs
-                     : common * 10 >= pairs * 4 && word_starts * 5 <= pairs &&
-                           upper_pairs * 5 <= pairs)
+                     : (common * 10 >= pairs * 4 && word_starts * 5 <= pairs &&
+                        upper_pairs * 5 <= pairs) ||
+                           /* camelCase of short words (getIdToken,
+                            * isNotArrowToken): two common pairs in three,
+                            * which random letters (one in seven) reach
+                            * about once in 200, however often a word
+                            * starts */
+                           (pairs >= 6 && common * 3 >= pairs * 2))
             return 0;
     }
     /* One character class only (letters of one case, no digits or symbols)
@@ -349,10 +383,42 @@ int ward_generic_path_noise(const char *path)
            has_dir(path, "__snapshots__");
 }
 
+/* The name a value is assigned to ends in a word that makes it a setting
+ * about a secret, not the secret: password_encryption, tokenType,
+ * SECRET_FILE, api_key_name. */
+static int name_is_setting(const char *line, size_t col)
+{
+    static const char *const words[] = {
+        "encryption", "policy", "length", "len", "min", "max", "type", "mode", "file",
+        "path", "dir", "url", "uri", "endpoint", "name", "field", "label", "prompt", "hint",
+        "placeholder", "format", "algorithm", "algo", "expiry", "expires", "ttl", "timeout",
+        "count", "version", "enabled", "required", "regex", "pattern", "validator"};
+    size_t e = col;
+    /* back over the quote, the operator and spaces: "name": ", name = ", name: */
+    while (e > 0 && strchr(" \t\"'`:=>", line[e - 1]))
+        e--;
+    size_t b = e;
+    while (b > 0 && (isalnum((unsigned char)line[b - 1]) || line[b - 1] == '_' ||
+                     line[b - 1] == '-' || line[b - 1] == '.'))
+        b--;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        size_t n = strlen(words[i]);
+        if (e - b <= n || strncasecmp(line + e - n, words[i], n))
+            continue;
+        char before = line[e - n - 1], first = line[e - n];
+        if (before == '_' || before == '-' || before == '.' ||
+            (isupper((unsigned char)first) && islower((unsigned char)before)))
+            return 1;
+    }
+    return 0;
+}
+
 int ward_generic_line_noise(const char *line, size_t ll, size_t col, size_t sl)
 {
     if (col > ll)
         col = ll;
+    if (name_is_setting(line, col))
+        return 1;
     /* Only the secret's own line counts (a match may end past its newline). */
     size_t from = col + sl < ll ? col + sl : ll;
     const char *nl = memchr(line + from, '\n', ll - from);

@@ -349,6 +349,21 @@ static int allowlisted(const ward_allowlist *a, size_t n, const cand *c, int glo
     return 0;
 }
 
+/* A string of n characters has at most log2(n) bits of entropy per
+ * character, so a fixed threshold (gitleaks' generic rule uses 3.5) rejects
+ * nearly every random value under 13 characters and one in ten of 16.  The
+ * generic rules ask values of 12 to 23 characters for 0.6 bit less than the
+ * most they could have; the randomness model still has to call them
+ * random. */
+static double entropy_needed(const ward_rule *r, size_t n)
+{
+    if (!r->generic || n >= 24 || n < 12)
+        return r->entropy; /* under 12: identifiers, badge tokens, examples */
+    static const double log2_of[24] = {0.0000, 0.0000, 1.0000, 1.5850, 2.0000, 2.3219, 2.5850, 2.8074, 3.0000, 3.1699, 3.3219, 3.4594, 3.5850, 3.7004, 3.8074, 3.9069, 4.0000, 4.0875, 4.1699, 4.2479, 4.3219, 4.3923, 4.4594, 4.5236};
+    double most = log2_of[n] - 0.6;
+    return most < r->entropy ? most : r->entropy;
+}
+
 static int keywords_present(const ward_rule *r, const char *t, size_t tl)
 {
     if (!r->n_keywords)
@@ -432,7 +447,7 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
     size_t le = line_end(buf, c->len, me, LINE_NEAR);
     if (!keywords_present(r, buf + ms, me - ms) && !keywords_present(r, buf + ls, le - ls))
         return;
-    if (r->entropy > 0 && ward_entropy(secret, sl) < r->entropy)
+    if (r->entropy > 0 && ward_entropy(secret, sl) < entropy_needed(r, sl))
         return;
     if (ward_is_placeholder(secret, sl))
         return;

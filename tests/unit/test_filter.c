@@ -167,6 +167,55 @@ static got scan_path(const char *text, const char *path, int depth)
 
 static got scan(const char *text) { return scan_path(text, "x.txt", -1); }
 
+/* The generic rule on short random values, identifiers and settings: what
+ * a value of 12 to 23 characters needs, camelCase and pointer types, names
+ * that make a value a setting, elided examples. */
+static void test_generic_short_values_and_identifiers(void)
+{
+    char text[256];
+    /* random values of 12 and 16 characters are found (a fixed 3.5-bit
+     * entropy threshold found 3 in 10 of 12, 9 in 10 of 16; letters-only
+     * values that read as camelCase are still lost); 200 of each */
+    const char *tmpls[] = {"api_secret = \"%{a62:12}\"\n", "api_secret = \"%{a62:16}\"\n"};
+    const int want[] = {165, 180};
+    for (size_t t = 0; t < 2; t++) {
+        int found = 0;
+        for (int i = 0; i < 200; i++)
+            found += scan(fake(tmpls[t])).n == 1;
+        fprintf(stderr, "%s: %d of 200 found\n", tmpls[t], found);
+        CHECK(found >= want[t]);
+    }
+    /* under 12 characters the threshold stays: badge tokens, names */
+    CHECK_INT(scan(fake("badge.svg?token=%{a62:10}\n")).n, 0);
+    /* type names and camelCase identifiers are not secrets */
+    const char *names[] = {"curtoken: TldScriptToken;\n", "passwd: HTTPPasswordMgr\n",
+                           "token = isNotArrowToken;\n", "private_key: \"_RSAPrivateKey\",\n",
+                           "FPassword: TSQLStringType;\n", "PWD_CONFIGW = ^_WD_CONFIGW;\n",
+                           "password = config.database.password\n"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        int n = scan(names[i]).n;
+        if (n)
+            fprintf(stderr, "flagged: %s", names[i]);
+        CHECK_INT(n, 0);
+    }
+    /* letters that change case at every step are random, not camelCase:
+     * built here so that no such literal sits in the source */
+    char mixed[32];
+    for (int i = 0; i < 24; i++)
+        mixed[i] = (char)((i % 2 ? 'A' : 'a') + (i * 7 + 3) % 26);
+    mixed[24] = '\0';
+    snprintf(text, sizeof text, "api_secret = \"%s\"\n", mixed);
+    CHECK_INT(scan(text).n, 1);
+    /* a name that makes the value a setting about a secret */
+    const char *settings[] = {"password_encryption = %{a62:16}\n", "tokenType: \"%{a62:20}\"\n",
+                              "SECRET_FILE=%{a62:20}\n", "api_key_name = \"%{a62:20}\"\n"};
+    for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
+        CHECK_INT(scan(fake(settings[i])).n, 0);
+    CHECK_INT(scan(fake("password_hash_secret = \"%{a62:20}\"\n")).n, 1);
+    /* an elided example is never a whole secret */
+    CHECK_INT(scan(fake("\"nextToken\": \"%{a62:8}...%{a62:8}==\",\n")).n, 0);
+}
+
 static void b64(const char *in, char *out)
 {
     static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -289,6 +338,7 @@ int main(void)
     RUN(test_random_model);
     RUN(test_path_noise);
     RUN(test_line_noise);
+    RUN(test_generic_short_values_and_identifiers);
     RUN(test_base64_decoder);
     RUN(test_encoded_base64);
     RUN(test_encoded_percent_and_escapes);
