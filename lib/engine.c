@@ -484,6 +484,27 @@ static int regex_prefixes(struct ward_engine *e, const char *re)
         return 0;
     }
     size_t len = literal_run(&p, buf, 0, sizeof buf - 1);
+    /* A small class inside the literal, as in EZ[AT]K (EasyPost): one
+     * prefix per member, each with the literal after the class. */
+    const char *close = *p == '[' ? strchr(p, ']') : NULL;
+    if (len && close && close - p - 1 >= 1 && close - p - 1 <= 4 && !strchr("?*{+", close[1])) {
+        int plain = 1;
+        for (const char *c = p + 1; c < close; c++)
+            plain &= isalnum((unsigned char)*c) != 0;
+        for (const char *c = p + 1; plain && c < close; c++) {
+            char alt[32];
+            memcpy(alt, buf, len);
+            alt[len] = *c;
+            const char *q = close + 1;
+            size_t al = literal_run(&q, alt, len + 1, sizeof alt - 1);
+            if (strchr("?*{", *q) && al > len + 1)
+                al--;
+            if (add_prefix(e, alt, al) < 0)
+                return -1;
+        }
+        if (plain)
+            return 0;
+    }
     if (strchr("?*{", *p) && len)
         len--;
     return add_prefix(e, buf, len);

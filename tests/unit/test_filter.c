@@ -212,6 +212,10 @@ static void test_generic_short_values_and_identifiers(void)
     for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
         CHECK_INT(scan(fake(settings[i])).n, 0);
     CHECK_INT(scan(fake("password_hash_secret = \"%{a62:20}\"\n")).n, 1);
+    /* a near miss of a provider's format is left to that provider's rule,
+     * also when the rule's prefix has a class in it (EZ[AT]K, EasyPost) */
+    CHECK_INT(scan(fake("EASYPOST_API_KEY = \"EZAK%{a62:20}\"\n")).n, 0);
+    CHECK_INT(scan(fake("EASYPOST_API_KEY = \"EZTK%{a62:20}\"\n")).n, 0);
     /* an elided example is never a whole secret */
     CHECK_INT(scan(fake("\"nextToken\": \"%{a62:8}...%{a62:8}==\",\n")).n, 0);
 }
