@@ -74,6 +74,7 @@ struct ward_pack_reader {
     size_t bytes, cap;
     chain_link *chain;
     size_t nchain, capchain;
+    uint32_t last_pack;  /* where the last object was found */
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -280,12 +281,19 @@ static int pack_find(const pack *p, const unsigned char *id, uint64_t *off)
     return 0;
 }
 
-static int find_any(const ward_packs *ps, const unsigned char *id, uint32_t *pi, uint64_t *off)
+/* Finds id in any pack, trying first the one that held the last object
+ * found (*last): a repository that was never repacked has many packs, but
+ * neighbouring reads mostly hit the same one. */
+static int find_any(const ward_packs *ps, const unsigned char *id, uint32_t *last,
+                    uint32_t *pi, uint64_t *off)
 {
-    for (size_t i = 0; i < ps->n; i++) {
+    uint32_t first = *last < ps->n ? *last : 0;
+    for (size_t k = 0; k < ps->n; k++) {
+        uint32_t i = (uint32_t)((first + k) % ps->n);
         int r = pack_find(&ps->v[i], id, off);
         if (r) {
-            *pi = (uint32_t)i;
+            *pi = i;
+            *last = i;
             return r;
         }
     }
@@ -648,7 +656,7 @@ static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limi
         if (h.type == OBJ_OFS_DELTA) {
             off = h.base_off;
         } else {
-            int f = find_any(ps, h.base_id, &pi, &off);
+            int f = find_any(ps, h.base_id, &r->last_pack, &pi, &off);
             if (f < 0)
                 return corrupt(p, off, "bad index entry for a delta base", err, errlen);
             if (!f)
@@ -700,7 +708,7 @@ int ward_pack_read(ward_pack_reader *r, const unsigned char *id, uint64_t max_si
 {
     uint32_t pi;
     uint64_t off, sz = 0;
-    int f = find_any(r->ps, id, &pi, &off);
+    int f = find_any(r->ps, id, &r->last_pack, &pi, &off);
     if (f < 0)
         return corrupt(&r->ps->v[pi], 0, "index entry outside the pack", err, errlen);
     if (!f)

@@ -185,6 +185,18 @@ static void test_packed_history(void)
         CHECK_STR(packed.authors[i], loose.authors[i]);
         CHECK_INT(packed.lines[i], loose.lines[i]);
     }
+    /* a history spread over several packs (as fetches leave it) reads the
+     * same */
+    CHECK_INT(sh("cp -r r mp && cd mp && "
+                 "git rev-list --objects HEAD~3 | git pack-objects -q .git/objects/pack/pack && "
+                 "git rev-list --objects HEAD~3..HEAD~1 | git pack-objects -q .git/objects/pack/pack && "
+                 "git rev-list --objects HEAD~1..HEAD | git pack-objects -q .git/objects/pack/pack && "
+                 "git prune-packed && test $(ls .git/objects/pack/*.pack | wc -l) -eq 3 && "
+                 "test -z \"$(find .git/objects -type f -path '*/objects/[0-9a-f][0-9a-f]/*')\""),
+              0);
+    CHECK_INT(hist("mp", NULL, &packed), WARD_OK);
+    CHECK_INT(packed.findings, loose.findings);
+    CHECK_INT(packed.files, loose.files);
     /* an index of version 1 is not ward's to read: libgit2 reads that pack */
     CHECK_INT(sh("cp -r pk pk1 && cd pk1/.git/objects/pack && for p in pack-*.pack; do "
                  "rm -f ${p%%.pack}.idx && git index-pack --index-version=1 $p; done"),
