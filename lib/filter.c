@@ -149,6 +149,8 @@ static int is_uuid(const char *s, size_t len)
     return 1;
 }
 
+static int common_pair(char a, char b);
+
 /* An identifier or a dotted/indexed/called expression: a reference to a
  * value kept somewhere else, such as os.environ["X"] or config.get(...). */
 static int is_reference(const char *s, size_t len)
@@ -191,10 +193,23 @@ static int is_reference(const char *s, size_t len)
     }
     if (seps)
         return !ward_looks_random(letters, nl);
+    if (!up || !low)
+        return 1;
     /* camel case changes case twice a word (lower, Upper, lower): under
      * one change in two characters, even for short words and acronyms
      * (CryptDllImportPrivateKeyInfoEx: 0.45); random letters average one */
-    return !up || !low || changes * 100 < (nl - 1) * (nl >= 20 ? 50 : 60);
+    if (changes * 100 >= (nl - 1) * (nl >= 20 ? 50 : 60))
+        return 0;
+    /* and its lower-case runs read as words: a third of their letter pairs
+     * or more are common ones (TSslCtxSetDefaultPasswdCb 0.33, most names
+     * over 0.5), where random letters give one in seven */
+    size_t pairs = 0, common = 0;
+    for (size_t i = 1; i < nl; i++)
+        if (islower((unsigned char)letters[i]) && islower((unsigned char)letters[i - 1])) {
+            pairs++;
+            common += common_pair(letters[i - 1], letters[i]);
+        }
+    return pairs < 3 || common * 3 >= pairs;
 }
 
 /* Twilio resource ids (account AC…, API key SK…, and the like): two
@@ -265,7 +280,7 @@ static const char common_bigrams[] =
     "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io "
     "le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns ge ly ei "
     "os no pe do su pa ec ac ot di ol tr sh ad us ss ct pr wo rd ke ey ok ex am et un id "
-    "ag fo ow ap pl ba ck im ig ia ul up";
+    "ag fo ow ap pl ba ck im ig ia ul up qu ue lo nc oc";
 
 static unsigned char bigram_tab[26][26];
 static unsigned char bigram_ready;
@@ -280,6 +295,13 @@ static void bigram_init(void)
         t[common_bigrams[i] - 'a'][common_bigrams[i + 1] - 'a'] = 1;
     memcpy(bigram_tab, t, sizeof t);
     __atomic_store_n(&bigram_ready, 1, __ATOMIC_RELEASE);
+}
+
+/* Whether two lower-case letters are one of the common pairs. */
+static int common_pair(char a, char b)
+{
+    bigram_init();
+    return a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' && bigram_tab[a - 'a'][b - 'a'];
 }
 
 int ward_looks_random(const char *s, size_t len)
@@ -418,6 +440,9 @@ int ward_generic_line_noise(const char *line, size_t ll, size_t col, size_t sl)
     if (col > ll)
         col = ll;
     if (name_is_setting(line, col))
+        return 1;
+    /* an ARN's resource part: arn:aws:secretsmanager:...:secret:NAME */
+    if (ward_memmem_ci(line, col, "arn:aws", 7))
         return 1;
     /* Only the secret's own line counts (a match may end past its newline). */
     size_t from = col + sl < ll ? col + sl : ll;
