@@ -177,7 +177,7 @@ static void test_generic_short_values_and_identifiers(void)
      * entropy threshold found 3 in 10 of 12, 9 in 10 of 16; letters-only
      * values that read as camelCase are still lost); 200 of each */
     const char *tmpls[] = {"api_secret = \"%{a62:12}\"\n", "api_secret = \"%{a62:16}\"\n"};
-    const int want[] = {165, 180};
+    const int want[] = {175, 188};
     for (size_t t = 0; t < 2; t++) {
         int found = 0;
         for (int i = 0; i < 200; i++)
