@@ -169,6 +169,21 @@ static void test_deleted_secret_found_once_with_commit(void)
 /* The same history packed by git gc reads through ward's pack reader: the
  * same findings, commits and counts as from loose objects; a damaged blob
  * in the pack is named and the rest is still scanned. */
+/* Scans repo and checks it gives what the loose history gave. */
+static void check_same_history(const char *repo, const log_t *loose)
+{
+    log_t packed;
+    CHECK_INT(hist(repo, NULL, &packed), WARD_OK);
+    CHECK_INT(packed.findings, loose->findings);
+    CHECK_INT(packed.files, loose->files);
+    for (int i = 0; i < loose->findings && i < 64; i++) {
+        CHECK_STR(packed.paths[i], loose->paths[i]);
+        CHECK_STR(packed.shas[i], loose->shas[i]);
+        CHECK_STR(packed.authors[i], loose->authors[i]);
+        CHECK_INT(packed.lines[i], loose->lines[i]);
+    }
+}
+
 static void test_packed_history(void)
 {
     log_t loose, packed;
@@ -176,15 +191,7 @@ static void test_packed_history(void)
     CHECK_INT(sh("cp -r r pk && git -C pk gc -q && "
                  "test -z \"$(ls pk/.git/objects | grep -v '^pack$' | grep -v '^info$')\""),
               0);
-    CHECK_INT(hist("pk", NULL, &packed), WARD_OK);
-    CHECK_INT(packed.findings, loose.findings);
-    CHECK_INT(packed.files, loose.files);
-    for (int i = 0; i < loose.findings && i < 64; i++) {
-        CHECK_STR(packed.paths[i], loose.paths[i]);
-        CHECK_STR(packed.shas[i], loose.shas[i]);
-        CHECK_STR(packed.authors[i], loose.authors[i]);
-        CHECK_INT(packed.lines[i], loose.lines[i]);
-    }
+    check_same_history("pk", &loose);
     /* a history spread over several packs (as fetches leave it) reads the
      * same */
     CHECK_INT(sh("cp -r r mp && cd mp && "
@@ -194,16 +201,12 @@ static void test_packed_history(void)
                  "git prune-packed && test $(ls .git/objects/pack/*.pack | wc -l) -eq 3 && "
                  "test -z \"$(find .git/objects -type f -path '*/objects/[0-9a-f][0-9a-f]/*')\""),
               0);
-    CHECK_INT(hist("mp", NULL, &packed), WARD_OK);
-    CHECK_INT(packed.findings, loose.findings);
-    CHECK_INT(packed.files, loose.files);
+    check_same_history("mp", &loose);
     /* an index of version 1 is not ward's to read: libgit2 reads that pack */
     CHECK_INT(sh("cp -r pk pk1 && cd pk1/.git/objects/pack && for p in pack-*.pack; do "
                  "rm -f ${p%%.pack}.idx && git index-pack --index-version=1 $p; done"),
               0);
-    CHECK_INT(hist("pk1", NULL, &packed), WARD_OK);
-    CHECK_INT(packed.findings, loose.findings);
-    CHECK_INT(packed.files, loose.files);
+    check_same_history("pk1", &loose);
     char blob[41], cmd[1024], p[512];
     rev("pk", "HEAD~3:.env", blob);
     snprintf(cmd, sizeof cmd,
