@@ -265,10 +265,13 @@ void cli_run_event(cli_run *r, const ward_event *ev)
 {
     if (ev->kind == WARD_EV_ERROR)
         r->errors++;
-    else if (!r->verbose)
+    else if (ev->kind == WARD_EV_SKIPPED && !r->verbose)
         return;
     clear_progress(r);
-    cli_error("%s '%s': %s", ev->what, ev->path, ev->message);
+    if (ev->kind == WARD_EV_NOTE)
+        cli_error("note: %s: %s", ev->what, ev->message);
+    else
+        cli_error("%s '%s': %s", ev->what, ev->path, ev->message);
 }
 
 void cli_run_progress(cli_run *r, const ward_progress *p)

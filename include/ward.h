@@ -194,7 +194,9 @@ typedef struct ward_walk_options {
 
 typedef enum ward_event_kind {
     WARD_EV_ERROR = 0,   /* a path could not be read; counts as an error */
-    WARD_EV_SKIPPED = 1  /* a path was passed over on purpose (binary, too big) */
+    WARD_EV_SKIPPED = 1, /* a path was passed over on purpose (binary, too big) */
+    WARD_EV_NOTE = 2     /* worth telling the user, not an error: what a scan
+                          * could not cover (a partial clone's missing blobs) */
 } ward_event_kind;
 
 typedef struct ward_event {
@@ -322,6 +324,8 @@ typedef struct ward_git_callbacks {
  * Missing or corrupt objects are reported through on_event (WARD_EV_ERROR,
  * path = the object id) and the scan goes on; the boundary of a shallow
  * clone, submodules, binary and oversized blobs are WARD_EV_SKIPPED events.
+ * In a partial clone (--filter), objects it left out are WARD_EV_SKIPPED,
+ * not errors, and one WARD_EV_NOTE at the end says how many there were.
  * Returns WARD_OK, WARD_EPARTIAL when some object could not be read,
  * WARD_EIO with "'x' is not a git repository" (or similar) in errbuf when
  * the repository or a revision cannot be opened, WARD_EINVAL for a bad

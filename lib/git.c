@@ -279,6 +279,8 @@ typedef struct hist {
     oidset seen;
     uint64_t max_size;
     int errors;
+    int partial;               /* a partial clone: objects may be left out on purpose */
+    uint64_t missing;          /* objects a partial clone does not hold */
     int aborted;
     ward_status fatal;
     char *err;
@@ -309,7 +311,7 @@ typedef struct objbuf {
     git_odb_object *g;         /* set when libgit2 read it */
 } objbuf;
 
-enum { OBJ_OK = 0, OBJ_ERROR = -1, OBJ_TOO_BIG = -2 };
+enum { OBJ_OK = 0, OBJ_ERROR = -1, OBJ_TOO_BIG = -2, OBJ_MISSING = -3 };
 
 /* Reads id into *o (OBJ_OK), or says why not in err (OBJ_ERROR); an object
  * over max bytes (0: no limit) is not read, and *size says how large. */
@@ -339,10 +341,11 @@ static int obj_read(ward_pack_reader *rd, git_odb *odb, const git_oid *id, uint6
             *size = hs;
         return OBJ_TOO_BIG;
     }
-    if (git_odb_read(&o->g, odb, id) < 0) {
+    int gr = git_odb_read(&o->g, odb, id);
+    if (gr < 0) {
         snprintf(err, errlen, "%s", rc == WARD_PACK_CORRUPT ? perr : git_msg());
         o->g = NULL;
-        return OBJ_ERROR;
+        return gr == GIT_ENOTFOUND && rc == WARD_PACK_NOT_FOUND ? OBJ_MISSING : OBJ_ERROR;
     }
     o->data = (unsigned char *)git_odb_object_data(o->g);
     o->len = git_odb_object_size(o->g);
@@ -399,6 +402,19 @@ static int parse_commit(hist *h, const objbuf *o, git_oid *tree, size_t *np, int
         p = eol + 1;
     }
     return have_tree ? 0 : -1;
+}
+
+/* A clone made with --filter leaves objects out on purpose: its packs are
+ * marked as from a promisor remote, or (older git) extensions.partialclone
+ * names the remote. */
+static int is_partial_clone(git_repository *repo)
+{
+    git_config *cfg = NULL;
+    const char *v = NULL;
+    int partial = git_repository_config_snapshot(&cfg, repo) == 0 &&
+                  git_config_get_string(&v, cfg, "extensions.partialclone") == 0 && v && *v;
+    git_config_free(cfg);
+    return partial;
 }
 
 /* Walks from start; hidden walks mark what they reach hidden.  A walk stops
@@ -724,6 +740,7 @@ typedef struct job {
     ward_finding *f;
     size_t nf, capf;
     int truncated;
+    int missing;              /* not in this partial clone */
     ward_event_kind ev_kind;
     int has_event;
     char ev_what[64];
@@ -797,6 +814,11 @@ static void run_job(pool *p, git_odb *odb, ward_pack_reader *rd, ward_scanner *s
     if (rc == OBJ_TOO_BIG) {
         job_event(j, WARD_EV_SKIPPED, "skipped", "blob of %llu bytes is over the size limit",
                   (unsigned long long)size);
+        return;
+    }
+    if (rc == OBJ_MISSING && p->h->partial) {
+        j->missing = 1;
+        job_event(j, WARD_EV_SKIPPED, "skipped", "blob %.12s is not in this partial clone", hex);
         return;
     }
     if (rc != OBJ_OK) {
@@ -910,6 +932,7 @@ static void deliver(pool *p, job *j)
         p->files++;
         p->bytes += j->bytes;
     }
+    h->missing += (uint64_t)j->missing;
     if (j->has_event) {
         if (j->ev_kind == WARD_EV_ERROR) {
             h->errors++;
@@ -1038,6 +1061,14 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
         where = at;
     }
     int rc = obj_read(h->rd, h->odb, tid, 0, &obj, NULL, err, sizeof err);
+    if (rc == OBJ_MISSING && h->partial) { /* a clone with --filter=tree:N */
+        char hex[GIT_OID_HEXSZ + 1], msg[128];
+        git_oid_tostr(hex, sizeof hex, tid);
+        snprintf(msg, sizeof msg, "tree %.12s is not in this partial clone", hex);
+        h->missing++;
+        event(h->cb, WARD_EV_SKIPPED, pb->s ? pb->s : "", "skipped", msg);
+        return WARD_OK;
+    }
     if (rc != OBJ_OK || obj.type != GIT_OBJECT_TREE) {
         if (rc == OBJ_OK)
             snprintf(err, sizeof err, "not a tree");
@@ -1205,6 +1236,7 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
         goto out;
     }
     read_shallow(&h);
+    h.partial = is_partial_clone(h.repo) || ward_packs_promisor(h.packs);
     if ((st = collect(&h)))
         goto out;
     if ((st = order_commits(&h, &order, &n_order)))
@@ -1251,6 +1283,15 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     for (unsigned i = 0; i < nth; i++)
         pthread_join(th[i], NULL);
     progress(p, 1);
+    if (h.missing && !h.aborted) {
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "%llu object%s of this partial clone's history %s not here and %s not scanned "
+                 "(a clone without --filter has them)",
+                 (unsigned long long)h.missing, h.missing == 1 ? "" : "s",
+                 h.missing == 1 ? "is" : "are", h.missing == 1 ? "was" : "were");
+        event(cb, WARD_EV_NOTE, git_repository_path(h.repo), "partial clone", msg);
+    }
     if (!st && p->worker_fail)
         st = p->worker_fail;
 out:

@@ -50,6 +50,7 @@ typedef struct pack {
 struct ward_packs {
     pack *v;
     size_t n;
+    int promisor;       /* a pack-*.promisor file was seen */
     atomic_ullong read; /* bytes read from the mappings, for dropping pages */
 };
 
@@ -175,6 +176,8 @@ ward_packs *ward_packs_open(const char *objects_dir)
     struct dirent *de;
     while ((de = readdir(d))) {
         size_t l = strlen(de->d_name);
+        if (l > 9 && !strcmp(de->d_name + l - 9, ".promisor"))
+            ps->promisor = 1;
         if (l < 5 || strcmp(de->d_name + l - 4, ".idx") || strncmp(de->d_name, "pack-", 5))
             continue;
         char **v = realloc(names, (nn + 1) * sizeof *v);
@@ -233,6 +236,11 @@ void ward_packs_free(ward_packs *ps)
         pack_unmap(&ps->v[i]);
     free(ps->v);
     free(ps);
+}
+
+int ward_packs_promisor(const ward_packs *ps)
+{
+    return ps && ps->promisor;
 }
 
 size_t ward_packs_count(const ward_packs *ps)

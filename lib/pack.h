@@ -43,6 +43,9 @@ ward_packs *ward_packs_from_memory(const unsigned char *idx, size_t idx_len,
                                    const unsigned char *pack, size_t pack_len);
 void ward_packs_free(ward_packs *ps);
 size_t ward_packs_count(const ward_packs *ps);
+/* Whether a pack is marked as fetched from a promisor remote (a partial
+ * clone, whose missing objects are left out on purpose). */
+int ward_packs_promisor(const ward_packs *ps);
 /* Objects in the first pack's index (tests, fuzzing): the i-th id. */
 size_t ward_packs_objects(const ward_packs *ps);
 const unsigned char *ward_packs_object_id(const ward_packs *ps, size_t i);

@@ -55,7 +55,7 @@ static const char *plant(const char *rel, const char *tmpl, int append)
 }
 
 typedef struct log {
-    int findings, errors, skips, shallow, submodule, binary, big;
+    int findings, errors, skips, shallow, submodule, binary, big, notes, partial;
     char paths[64][128];
     char shas[64][41];
     char authors[64][64];
@@ -90,8 +90,11 @@ static void on_event(const ward_event *ev, void *user)
         size_t n = strlen(l->errtext);
         snprintf(l->errtext + n, sizeof l->errtext - n, "%s '%s': %s\n", ev->what, ev->path,
                  ev->message);
+    } else if (ev->kind == WARD_EV_NOTE) {
+        l->notes++;
     } else {
         l->skips++;
+        l->partial += strstr(ev->message, "partial clone") != NULL;
         l->shallow += strstr(ev->message, "shallow") != NULL;
         l->submodule += !strcmp(ev->message, "submodule");
         l->binary += !strcmp(ev->message, "binary file");
@@ -429,6 +432,24 @@ static void test_corrupt_and_missing_objects(void)
     CHECK_INT(l.findings, 1);
 }
 
+/* A clone made with --filter=blob:none holds only the blobs it checked
+ * out: the others are skipped, said once in a note, and are not errors. */
+static void test_partial_clone(void)
+{
+    CHECK_INT(sh("git -C r config uploadpack.allowFilter true && "
+                 "git clone -q --no-local --filter=blob:none file://%s/r part && "
+                 "ls part/.git/objects/pack/*.promisor",
+                 root),
+              0);
+    log_t l;
+    CHECK_INT(hist("part", NULL, &l), WARD_OK);
+    CHECK_INT(l.errors, 0);
+    CHECK_INT(l.findings, 1); /* b.txt, checked out; .env left history before */
+    CHECK_STR(l.paths[0], "b.txt");
+    CHECK(l.partial >= 1);
+    CHECK_INT(l.notes, 1);
+}
+
 static void test_shallow_clone(void)
 {
     CHECK_INT(sh("git clone -q --depth 1 file://%s/r sh", root), 0);
@@ -560,6 +581,7 @@ int main(void)
     RUN(test_threads_do_not_change_output);
     RUN(test_binary_and_big_blobs);
     RUN(test_corrupt_and_missing_objects);
+    RUN(test_partial_clone);
     RUN(test_shallow_clone);
     RUN(test_bare_repository);
     RUN(test_submodule_is_skipped);
