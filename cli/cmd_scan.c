@@ -88,8 +88,17 @@ int cmd_scan(int argc, char **argv)
     wo.threads = r.threads;
     wo.scan_binary = r.binary;
     wo.max_file_size = r.max_size;
+    /* SARIF run at the root of a work tree names the repository, as ward
+     * git does: its relative paths are then relative to that root */
+    ward_repo_info vcs = {0};
+    char cwd[PATH_MAX];
+    if (r.fmt == FMT_SARIF && getcwd(cwd, sizeof cwd) && ward_repo_info_get(NULL, &vcs) == WARD_OK &&
+        vcs.workdir && !strcmp(vcs.workdir, cwd))
+        r.rep.vcs = &vcs;
     ward_callbacks cb = {on_finding, on_event, on_progress, &r};
     ward_status st =
         ward_scan_paths(e, (const char *const *)ps.operands, (size_t)ps.n_operands, &wo, &cb);
-    return cli_run_end(&r, e, st, NULL, "scan");
+    int rc = cli_run_end(&r, e, st, NULL, "scan");
+    ward_repo_info_free(&vcs);
+    return rc;
 }

@@ -285,7 +285,7 @@ static void sarif_finding(reporter *r, const ward_finding *f, const ward_commit 
     json_cstr(o, msg);
     fprintf(o, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
     uri(o, f->path && strcmp(f->path, "-") ? f->path : "stdin");
-    if (r->vcs)
+    if (r->vcs && f->path && f->path[0] != '/' && strcmp(f->path, "-") && strncmp(f->path, "../", 3))
         fputs(",\"uriBaseId\":\"SRCROOT\"", o);
     fprintf(o, "},\"region\":{\"startLine\":%llu,\"startColumn\":%llu,\"endLine\":%llu,"
                "\"endColumn\":%llu}}}]",

@@ -353,6 +353,7 @@ typedef struct ward_repo_info {
     char *uri;
     char *revision;           /* HEAD's commit (40 hex digits); NULL before the first */
     char *branch;             /* HEAD's branch ("refs/heads/main"); NULL when detached */
+    char *workdir;            /* the work tree's absolute path, no trailing '/'; NULL if bare */
 } ward_repo_info;
 
 /* Fills *info for the repository at repo (as for ward_scan_git).  Errors:

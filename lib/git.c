@@ -1588,6 +1588,11 @@ ward_status ward_repo_info_get(const char *repo, ward_repo_info *info)
         if (info->revision)
             git_oid_tostr(info->revision, GIT_OID_HEXSZ + 1, &head);
     }
+    if (git_repository_workdir(r) && (info->workdir = realpath(git_repository_workdir(r), NULL))) {
+        size_t l = strlen(info->workdir);
+        if (l > 1 && info->workdir[l - 1] == '/')
+            info->workdir[l - 1] = '\0';
+    }
     git_reference *h = NULL;
     if (git_reference_lookup(&h, r, "HEAD") == 0 && git_reference_type(h) == GIT_REFERENCE_SYMBOLIC)
         info->branch = strdup(git_reference_symbolic_target(h));
@@ -1608,5 +1613,6 @@ void ward_repo_info_free(ward_repo_info *info)
     free(info->uri);
     free(info->revision);
     free(info->branch);
+    free(info->workdir);
     memset(info, 0, sizeof *info);
 }

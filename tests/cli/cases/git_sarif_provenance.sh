@@ -19,5 +19,6 @@ git remote remove origin
 ward git --format sarif | jq -r '.runs[0].versionControlProvenance[0].repositoryUri' | sed "s#$(pwd -P)#REPO#"
 git checkout -q --detach
 ward git --format sarif | jq -c '.runs[0].versionControlProvenance[0] | has("branch")'
-# ward scan has no provenance
-ward scan --format sarif src | jq -c '.runs[0] | has("versionControlProvenance")'
+# ward scan at the root of the work tree names it too; from a subfolder not
+ward scan --format sarif src | jq -c '.runs[0] | [has("versionControlProvenance"), .results[0].locations[0].physicalLocation.artifactLocation]'
+(cd src && ward scan --format sarif . | jq -c '.runs[0] | has("versionControlProvenance")')
