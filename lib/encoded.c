@@ -142,19 +142,6 @@ static void put_plain(ward_enc *st, const char *buf, size_t a, size_t b)
         put(st, buf[i], i, i + 1);
 }
 
-static size_t line_begin(const char *buf, size_t pos, size_t floor)
-{
-    const char *p = pos > floor ? memrchr(buf + floor, '\n', pos - floor) : NULL;
-    return p ? (size_t)(p - buf) + 1 : floor;
-}
-
-static size_t line_finish(const char *buf, size_t len, size_t pos, size_t cap)
-{
-    size_t lim = pos + cap < len ? pos + cap : len;
-    const char *p = pos < lim ? memchr(buf + pos, '\n', lim - pos) : NULL;
-    return p ? (size_t)(p - buf) : lim;
-}
-
 static void open_seg(ward_enc *st, const char *encoding)
 {
     if (st->n_seg == st->cap_seg) {
@@ -178,9 +165,9 @@ static void close_seg(ward_enc *st)
 /* Line context before [a, b) and after it, capped. */
 static void context(const ward_chunk *c, size_t a, size_t b, size_t *pa, size_t *pb)
 {
-    size_t ls = line_begin(c->buf, a, a > CTX_MAX ? a - CTX_MAX : 0);
+    size_t ls = line_start(c->buf, a, a > CTX_MAX ? a - CTX_MAX : 0);
     *pa = ls;
-    *pb = line_finish(c->buf, c->len, b, CTX_MAX);
+    *pb = line_end(c->buf, c->len, b, CTX_MAX);
 }
 
 /* n base64 characters: at chunk positions pos[0..n), or from a on when pos
@@ -586,8 +573,8 @@ static void scan_escapes(ward_enc *st)
             p++;
             continue;
         }
-        size_t a = line_begin(buf, p, p > 1024 ? p - 1024 : 0);
-        size_t b = line_finish(buf, c->len, p, LINE_MAX_ESC - (p - a));
+        size_t a = line_start(buf, p, p > 1024 ? p - 1024 : 0);
+        size_t b = line_end(buf, c->len, p, LINE_MAX_ESC - (p - a));
         if (reserve(st, b - a + 1))
             return;
         open_seg(st, "json-escape");

@@ -11,6 +11,7 @@
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include "../include/ward.h"
 #include "validate.h"
@@ -149,6 +150,22 @@ typedef struct ward_chunk {
     const char *path;
     const char *commit;           /* ward git: the commit the blob is attributed to */
 } ward_chunk;
+
+/* The start of the line holding pos, looking back no further than floor. */
+static inline size_t line_start(const char *buf, size_t pos, size_t floor)
+{
+    const char *p = pos > floor ? memrchr(buf + floor, '\n', pos - floor) : NULL;
+    return p ? (size_t)(p - buf) + 1 : floor;
+}
+
+/* The end of the line holding pos (its newline, or len), looking at most
+ * cap bytes ahead. */
+static inline size_t line_end(const char *buf, size_t len, size_t pos, size_t cap)
+{
+    size_t lim = pos + cap < len ? pos + cap : len;
+    const char *p = pos < lim ? memchr(buf + pos, '\n', lim - pos) : NULL;
+    return p ? (size_t)(p - buf) : lim;
+}
 
 /* Newlines in p[0, n). */
 size_t ward_count_newlines(const char *p, size_t n);

@@ -185,19 +185,6 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     return 0;
 }
 
-static size_t line_start(const char *buf, size_t pos, size_t floor)
-{
-    const char *p = pos > floor ? memrchr(buf + floor, '\n', pos - floor) : NULL;
-    return p ? (size_t)(p - buf) + 1 : floor;
-}
-
-static size_t line_end(const char *buf, size_t len, size_t pos, size_t cap)
-{
-    size_t lim = pos + cap < len ? pos + cap : len;
-    const char *p = pos < lim ? memchr(buf + pos, '\n', lim - pos) : NULL;
-    return p ? (size_t)(p - buf) : lim;
-}
-
 static int path_allowed(const pcre2_code *const *res, size_t n, const char *path,
                         pcre2_match_data *md)
 {
