@@ -163,7 +163,8 @@ enum {
     {OPT_BINARY, 0, "binary", NULL, "scan " WHAT " that look binary (a NUL byte in the " \
                                     "first 8 KiB)"}, \
     {OPT_MAXSIZE, 0, "max-file-size", "SIZE", "skip " WHAT " larger than SIZE bytes; K, M " \
-                                              "and G suffixes allowed (default: 50M)"}, \
+                                              "and G suffixes allowed (default: no limit " \
+                                              "for files, 256M for history blobs)"}, \
     {OPT_ALLOWERR, 0, "allow-errors", NULL, "unreadable " WHAT " are reported but do not " \
                                             "make the exit status 2"}, \
     {OPT_COLOR, 0, "color", "WHEN", "colour output: auto (default: when standard output is " \
@@ -187,6 +188,7 @@ typedef struct cli_run {
     reporter rep;
     int progress_tty, progress_shown, broken_pipe;
     unsigned long long findings, errors;
+    unsigned long long skipped[4]; /* by ward_skip_kind, for the summary line */
     struct timespec start;
 } cli_run;
 

@@ -265,7 +265,9 @@ void cli_run_event(cli_run *r, const ward_event *ev)
 {
     if (ev->kind == WARD_EV_ERROR)
         r->errors++;
-    else if (ev->kind == WARD_EV_SKIPPED && !r->verbose)
+    if (ev->kind == WARD_EV_SKIPPED && ev->skip <= WARD_SKIP_ABSENT)
+        r->skipped[ev->skip]++;
+    if (ev->kind == WARD_EV_SKIPPED && !r->verbose)
         return;
     clear_progress(r);
     if (ev->kind == WARD_EV_NOTE)
@@ -298,9 +300,37 @@ void cli_run_progress(cli_run *r, const ward_progress *p)
     r->progress_shown = 1;
 }
 
+/* Nothing is passed over in silence: without -v, one line says what was
+ * skipped and how to see it ("2 files skipped: 1 binary, 1 over
+ * --max-file-size; -v lists them").  A partial clone's absent objects have
+ * a note of their own. */
+static void skip_summary(const cli_run *r)
+{
+    static const char *const why[] = {"other", "binary", "over --max-file-size"};
+    unsigned long long n = r->skipped[WARD_SKIP_OTHER] + r->skipped[WARD_SKIP_BINARY] +
+                           r->skipped[WARD_SKIP_SIZE];
+    if (!n || r->verbose || r->quiet)
+        return;
+    const char *noun = r->progress_noun ? r->progress_noun : "files";
+    char line[256];
+    int len = snprintf(line, sizeof line, "%llu %.*s skipped:", n,
+                       (int)strlen(noun) - (n == 1), noun);
+    const char *sep = " ";
+    for (int k = WARD_SKIP_BINARY; k <= WARD_SKIP_SIZE + 1; k++) {
+        int kind = k <= WARD_SKIP_SIZE ? k : WARD_SKIP_OTHER; /* "other" last */
+        if (r->skipped[kind] && len > 0 && (size_t)len < sizeof line) {
+            len += snprintf(line + len, sizeof line - (size_t)len, "%s%llu %s", sep,
+                            r->skipped[kind], why[kind]);
+            sep = ", ";
+        }
+    }
+    cli_error("%s; -v lists them", line);
+}
+
 int cli_run_end(cli_run *r, ward_engine *e, ward_status st, const char *err, const char *what)
 {
     clear_progress(r);
+    skip_summary(r);
     if (r->broken_pipe || reporter_finish(&r->rep) != 0) {
         /* The reader went away: stop quietly, as `head` users expect. */
         cli_baseline_finish(&r->base, 0);

@@ -189,7 +189,9 @@ typedef struct ward_walk_options {
     int follow_symlinks;       /* follow symbolic links (loops are detected) */
     int no_ignore;             /* do not honour .gitignore */
     int scan_binary;           /* scan files that look binary */
-    uint64_t max_file_size;    /* 0 = 50 MiB; larger files are skipped with a note */
+    /* 0 = no limit (files are read in bounded chunks, so any size is
+     * scanned); larger files are skipped with a WARD_SKIP_SIZE event */
+    uint64_t max_file_size;
 } ward_walk_options;
 
 typedef enum ward_event_kind {
@@ -199,11 +201,20 @@ typedef enum ward_event_kind {
                           * could not cover (a partial clone's missing blobs) */
 } ward_event_kind;
 
+/* Why a WARD_EV_SKIPPED event passed something over, for summaries. */
+typedef enum ward_skip_kind {
+    WARD_SKIP_OTHER = 0,  /* a symbolic link loop, a submodule, a shallow boundary ... */
+    WARD_SKIP_BINARY = 1, /* looks binary (scan_binary scans it) */
+    WARD_SKIP_SIZE = 2,   /* over max_file_size */
+    WARD_SKIP_ABSENT = 3  /* not in this partial clone (a WARD_EV_NOTE sums them up) */
+} ward_skip_kind;
+
 typedef struct ward_event {
     ward_event_kind kind;
     const char *path;
     const char *what;     /* "cannot open", "cannot read", "skipped", ... */
     const char *message;  /* "Permission denied", "binary file", ... */
+    ward_skip_kind skip;  /* for WARD_EV_SKIPPED */
 } ward_event;
 
 typedef struct ward_progress {
@@ -291,7 +302,7 @@ typedef struct ward_commit {
 typedef struct ward_git_options {
     unsigned threads;          /* 0 = one per online CPU but the walking one */
     int scan_binary;           /* scan blobs that look binary */
-    uint64_t max_file_size;    /* 0 = 50 MiB; larger blobs are skipped with a note */
+    uint64_t max_file_size;    /* 0 = no limit; larger blobs are skipped (WARD_SKIP_SIZE) */
     /* What to walk (history scans only).  All NULL: every ref and HEAD.
      * branch: one revision ("main", "v1.2", a sha) and its ancestors.
      * range: "A..B", the commits reachable from B but not from A.

@@ -43,13 +43,16 @@
 
 #include "internal.h"
 #include "pack.h"
+#include "queue.h"
 
 #define RING 256u                  /* jobs in flight */
 #define WAKE_BATCH 16u             /* queued jobs that wake the workers */
 #define MAX_PATH_LEN 65536u
 #define MAX_FINDINGS_PER_BLOB 100000u
 #define BINARY_PROBE 8192u
-#define DEFAULT_MAX_SIZE (50ull << 20)
+/* A blob is read whole (deltas need their bases whole), so a limit stays:
+ * past it a blob is skipped and the summary line says so. */
+#define DEFAULT_MAX_SIZE (256ull << 20)
 /* Caches of resolved objects (delta bases): the walking thread's, for
  * commits and trees, and the workers' together, for blobs. */
 #define WALK_CACHE (32u << 20)
@@ -169,11 +172,11 @@ static ward_status open_repo(const char *path, git_repository **repo, char *err,
     return WARD_OK;
 }
 
-static void event(const ward_git_callbacks *cb, ward_event_kind kind, const char *path,
-                  const char *what, const char *message)
+static void event(const ward_git_callbacks *cb, ward_event_kind kind, ward_skip_kind skip,
+                  const char *path, const char *what, const char *message)
 {
     if (cb->on_event) {
-        ward_event ev = {kind, path, what, message};
+        ward_event ev = {kind, path, what, message, skip};
         cb->on_event(&ev, cb->user);
     }
 }
@@ -285,7 +288,30 @@ typedef struct hist {
     ward_status fatal;
     char *err;
     size_t errlen;
+    struct pool *pool;         /* while blobs are scanned: events go through its queue */
 } hist;
+
+static void walk_event(struct pool *p, ward_event_kind kind, ward_skip_kind skip,
+                       const char *path, const char *what, const char *msg);
+
+/* An event the walking thread meets.  Before the scan starts it is
+ * delivered at once; during it, it is queued, to come out in order and
+ * never beside a worker's delivery.  Errors are counted where they are
+ * delivered. */
+static void hevent(hist *h, ward_event_kind kind, ward_skip_kind skip, const char *path,
+                   const char *what, const char *msg)
+{
+    if (h->pool) {
+        walk_event(h->pool, kind, skip, path, what, msg);
+        return;
+    }
+    if (kind == WARD_EV_ERROR)
+        h->errors++;
+    if (h->cb->on_event) {
+        ward_event ev = {kind, path, what, msg, skip};
+        h->cb->on_event(&ev, h->cb->user);
+    }
+}
 
 static void obj_error(hist *h, const git_oid *id, const char *kind, const char *why,
                       const char *where)
@@ -294,8 +320,7 @@ static void obj_error(hist *h, const git_oid *id, const char *kind, const char *
     git_oid_tostr(hex, sizeof hex, id);
     snprintf(what, sizeof what, "cannot read %s", kind);
     snprintf(msg, sizeof msg, "%.500s%s%.500s", why, where ? "; " : "", where ? where : "");
-    h->errors++;
-    event(h->cb, WARD_EV_ERROR, hex, what, msg);
+    hevent(h, WARD_EV_ERROR, WARD_SKIP_OTHER, hex, what, msg);
 }
 
 /* ---------------------------------------------------------------------
@@ -728,167 +753,172 @@ static ward_status order_commits(hist *h, uint32_t **order, size_t *n_order)
 }
 
 /* ---------------------------------------------------------------------
- * Jobs and workers.
+ * Jobs and workers, on the shared ordered queue (queue.c).  A job is a blob
+ * to read and scan, or an event the walk met (a damaged tree, a
+ * submodule), queued so that it is delivered in order with the blobs and
+ * never beside a delivery from a worker.
  * ------------------------------------------------------------------- */
 
 typedef struct job {
     git_oid id;
     char *path;
     uint32_t commit;
-    int state;                /* 0 free, 1 queued, 2 taken, 3 done */
-    objbuf ob;                /* kept while findings point into it */
-    ward_finding *f;
-    size_t nf, capf;
-    int truncated;
-    int missing;              /* not in this partial clone */
+    /* an event only (is_event): kind, skip, what, message */
+    int is_event;
     ward_event_kind ev_kind;
-    int has_event;
-    char ev_what[64];
-    char ev_msg[512];
+    ward_skip_kind ev_skip;
+    char *ev_what, *ev_msg;
+    /* set by the worker, read at delivery */
     uint64_t bytes;
-    int scanned;
+    int scanned, missing;
 } job;
 
 typedef struct pool {
     hist *h;
-    job ring[RING];
-    size_t head, tail, next;  /* deliver, fill, take; monotonically increasing */
-    int stop;
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
+    ward_queue *q;
     const char *gitdir;
     size_t cache_bytes;       /* each worker's object cache */
     int scan_binary;
     uint64_t max_size;
-    ward_status worker_fail;
-    /* progress */
+    /* under the queue's lock (delivery callbacks) */
     uint64_t files, bytes, findings, errors;
     struct timespec last;
-    /* commit data for delivery: the last commit looked up */
+    /* commit data for delivery, from a repository handle of its own that
+     * only delivery (one thread at a time) uses: the last commit looked up */
+    git_repository *drepo;
     uint32_t cur_commit;
     git_commit *cur;
     char cur_sha[GIT_OID_HEXSZ + 1];
-    ward_scanner *self_sc;    /* the walking thread's, when it takes a job */
 } pool;
+
+/* A thread's tools for reading and scanning blobs. */
+typedef struct wctx {
+    pool *p;
+    git_repository *repo;     /* NULL for the walking thread's, which borrows */
+    git_odb *odb;
+    ward_pack_reader *rd;
+    ward_scanner *sc;
+    ward_queue_job *qj;
+    int own;
+} wctx;
+
+static void *wctx_new(void *user)
+{
+    pool *p = user;
+    wctx *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->p = p;
+    w->own = 1;
+    if (git_repository_open_ext(&w->repo, p->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+        git_repository_odb(&w->odb, w->repo) < 0 || ward_scanner_new(p->h->e, &w->sc) ||
+        (p->h->packs && !(w->rd = ward_pack_reader_new(p->h->packs, p->cache_bytes)))) {
+        ward_scanner_free(w->sc);
+        git_odb_free(w->odb);
+        git_repository_free(w->repo);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void wctx_free(void *ctx, void *user)
+{
+    (void)user;
+    wctx *w = ctx;
+    if (!w || !w->own)
+        return;
+    ward_scanner_free(w->sc);
+    ward_pack_reader_free(w->rd);
+    git_odb_free(w->odb);
+    git_repository_free(w->repo);
+    free(w);
+}
+
+static void job_event(wctx *w, job *j, ward_event_kind kind, ward_skip_kind skip,
+                      const char *what, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void job_event(wctx *w, job *j, ward_event_kind kind, ward_skip_kind skip,
+                      const char *what, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ward_event ev = {kind, j->path, what, msg, skip};
+    ward_queue_event(w->qj, &ev);
+}
 
 static int collect_finding(const ward_finding *f, void *user)
 {
-    job *j = user;
-    if (j->nf >= MAX_FINDINGS_PER_BLOB) {
-        j->truncated = 1;
-        return 1;
-    }
-    if (j->nf == j->capf) {
-        size_t cap = j->capf ? j->capf * 2 : 8;
-        ward_finding *v = realloc(j->f, cap * sizeof *v);
-        if (!v) {
-            j->truncated = 1;
-            return 1;
-        }
-        j->f = v;
-        j->capf = cap;
-    }
-    j->f[j->nf++] = *f;
-    return 0;
+    wctx *w = user;
+    return ward_queue_finding(w->qj, f);
 }
 
-static void job_event(job *j, ward_event_kind kind, const char *what, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void job_event(job *j, ward_event_kind kind, const char *what, const char *fmt, ...)
+static void scan_blob(wctx *w, job *j)
 {
-    j->has_event = 1;
-    j->ev_kind = kind;
-    snprintf(j->ev_what, sizeof j->ev_what, "%s", what);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(j->ev_msg, sizeof j->ev_msg, fmt, ap);
-    va_end(ap);
-}
-
-static void run_job(pool *p, git_odb *odb, ward_pack_reader *rd, ward_scanner *sc, job *j)
-{
+    pool *p = w->p;
     char hex[GIT_OID_HEXSZ + 1], err[512];
     git_oid_tostr(hex, sizeof hex, &j->id);
     uint64_t size;
-    int rc = obj_read(rd, odb, &j->id, p->max_size, &j->ob, &size, err, sizeof err);
+    objbuf ob;
+    int rc = obj_read(w->rd, w->odb, &j->id, p->max_size, &ob, &size, err, sizeof err);
     if (rc == OBJ_TOO_BIG) {
-        job_event(j, WARD_EV_SKIPPED, "skipped", "blob of %llu bytes is over the size limit",
-                  (unsigned long long)size);
+        job_event(w, j, WARD_EV_SKIPPED, WARD_SKIP_SIZE, "skipped",
+                  "blob of %llu bytes is over the size limit", (unsigned long long)size);
         return;
     }
     if (rc == OBJ_MISSING && p->h->partial) {
         j->missing = 1;
-        job_event(j, WARD_EV_SKIPPED, "skipped", "blob %.12s is not in this partial clone", hex);
+        job_event(w, j, WARD_EV_SKIPPED, WARD_SKIP_ABSENT, "skipped",
+                  "blob %.12s is not in this partial clone", hex);
         return;
     }
     if (rc != OBJ_OK) {
-        job_event(j, WARD_EV_ERROR, "cannot read blob", "%s%s%s%s", err,
+        job_event(w, j, WARD_EV_ERROR, WARD_SKIP_OTHER, "cannot read blob", "%s%s%s%s", err,
                   strstr(err, hex) ? "" : " (object ", strstr(err, hex) ? "" : hex,
                   strstr(err, hex) ? "" : ")");
         return;
     }
-    const char *data = (const char *)j->ob.data;
-    size_t len = j->ob.len;
+    const char *data = (const char *)ob.data;
+    size_t len = ob.len;
     j->bytes = len;
     if (!p->scan_binary && !ward_utf16_bom(data, len) &&
         memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE)) {
-        job_event(j, WARD_EV_SKIPPED, "skipped", "binary file");
-        obj_free(&j->ob);
+        job_event(w, j, WARD_EV_SKIPPED, WARD_SKIP_BINARY, "skipped", "binary file");
+        obj_free(&ob);
         return;
     }
     j->scanned = 1;
     char commit[GIT_OID_HEXSZ + 1];
     git_oid_tostr(commit, sizeof commit, &p->h->g.v[j->commit].id);
-    ward_scanner_set_commit(sc, commit); /* for allowlists' `commits` */
-    ward_status st = ward_scan_buffer(sc, data, len, j->path, collect_finding, j);
+    ward_scanner_set_commit(w->sc, commit); /* for allowlists' `commits` */
+    /* The queue copies each finding it cannot deliver at once, so the blob
+     * (and the scanner's buffers) can go as soon as the scan is over. */
+    ward_status st = ward_scan_buffer(w->sc, data, len, j->path, collect_finding, w);
     if (st && st != WARD_EABORT)
-        job_event(j, WARD_EV_ERROR, "cannot scan", "%s", ward_strerror(st));
-    else if (j->truncated)
-        job_event(j, WARD_EV_ERROR, "cannot scan", "more than %u findings in one blob",
-                  MAX_FINDINGS_PER_BLOB);
-    if (!j->nf)
-        obj_free(&j->ob);
+        job_event(w, j, WARD_EV_ERROR, WARD_SKIP_OTHER, "cannot scan", "%s", ward_strerror(st));
+    obj_free(&ob);
 }
 
-static void *worker(void *arg)
+static void run_job(void *ctx, ward_queue_job *qj, void *payload, void *user)
 {
-    pool *p = arg;
-    git_repository *repo = NULL;
-    git_odb *odb = NULL;
-    ward_scanner *sc = NULL;
-    ward_pack_reader *rd = NULL;
-    ward_status st = WARD_OK;
-    if (git_repository_open_ext(&repo, p->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-        git_repository_odb(&odb, repo) < 0)
-        st = WARD_EIO;
-    else if (!(st = ward_scanner_new(p->h->e, &sc)) && p->h->packs &&
-             !(rd = ward_pack_reader_new(p->h->packs, p->cache_bytes)))
-        st = WARD_ENOMEM;
-    pthread_mutex_lock(&p->mu);
-    if (st && !p->worker_fail)
-        p->worker_fail = st;
-    for (;;) {
-        while (!p->stop && p->next == p->tail)
-            pthread_cond_wait(&p->work, &p->mu);
-        if (p->next == p->tail)
-            break; /* stopped and nothing left */
-        job *j = &p->ring[p->next++ % RING];
-        j->state = 2;
-        pthread_mutex_unlock(&p->mu);
-        if (st)
-            job_event(j, WARD_EV_ERROR, "cannot scan", "%s", ward_strerror(st));
-        else
-            run_job(p, odb, rd, sc, j);
-        pthread_mutex_lock(&p->mu);
-        j->state = 3;
-        pthread_cond_broadcast(&p->done);
+    pool *p = user;
+    job *j = payload;
+    if (j->is_event) {
+        ward_event ev = {j->ev_kind, j->path, j->ev_what, j->ev_msg, j->ev_skip};
+        ward_queue_event(qj, &ev);
+        return;
     }
-    pthread_mutex_unlock(&p->mu);
-    ward_scanner_free(sc);
-    ward_pack_reader_free(rd);
-    git_odb_free(odb);
-    git_repository_free(repo);
-    return NULL;
+    wctx *w = ctx;
+    if (!w) {
+        ward_event ev = {WARD_EV_ERROR, j->path, "cannot scan", "out of memory", WARD_SKIP_OTHER};
+        ward_queue_event(qj, &ev);
+        (void)p;
+        return;
+    }
+    w->qj = qj;
+    scan_blob(w, j);
 }
 
 static void progress(pool *p, int done)
@@ -907,111 +937,106 @@ static void progress(pool *p, int done)
 
 static const ward_commit *commit_info(pool *p, uint32_t idx, ward_commit *out)
 {
+    hist *h = p->h;
     if (!p->cur || p->cur_commit != idx) {
         git_commit_free(p->cur);
         p->cur = NULL;
-        if (git_commit_lookup(&p->cur, p->h->repo, &p->h->g.v[idx].id) < 0)
+        if (!p->drepo || git_commit_lookup(&p->cur, p->drepo, &h->g.v[idx].id) < 0)
             p->cur = NULL;
         p->cur_commit = idx;
-        git_oid_tostr(p->cur_sha, sizeof p->cur_sha, &p->h->g.v[idx].id);
+        git_oid_tostr(p->cur_sha, sizeof p->cur_sha, &h->g.v[idx].id);
     }
     const git_signature *a = p->cur ? git_commit_author(p->cur) : NULL;
     out->sha = p->cur_sha;
     out->author = a && a->name ? a->name : "";
     out->email = a && a->email ? a->email : "";
-    out->time = a ? (int64_t)a->when.time : p->h->g.v[idx].time;
+    out->time = a ? (int64_t)a->when.time : h->g.v[idx].time;
     out->tz_minutes = a ? a->when.offset : 0;
     return out;
 }
 
-/* Delivers job j's results (in the calling thread) and frees it. */
-static void deliver(pool *p, job *j)
+/* Delivery, in order, under the queue's lock. */
+static int deliver_finding(const ward_finding *f, void *payload, void *user)
 {
-    hist *h = p->h;
-    if (j->scanned) {
-        p->files++;
-        p->bytes += j->bytes;
-    }
-    h->missing += (uint64_t)j->missing;
-    if (j->has_event) {
-        if (j->ev_kind == WARD_EV_ERROR) {
-            h->errors++;
-            p->errors++;
-        }
-        if (!h->aborted)
-            event(h->cb, j->ev_kind, j->path, j->ev_what, j->ev_msg);
-    }
-    for (size_t i = 0; i < j->nf && !h->aborted; i++) {
-        ward_commit c;
-        p->findings++;
-        if (h->cb->on_finding(&j->f[i], commit_info(p, j->commit, &c), h->cb->user))
-            h->aborted = 1;
-    }
-    obj_free(&j->ob);
-    free(j->f);
-    free(j->path);
-    memset(j, 0, sizeof *j);
+    pool *p = user;
+    job *j = payload;
+    ward_commit c;
+    p->findings++;
+    return p->h->cb->on_finding(f, commit_info(p, j->commit, &c), p->h->cb->user);
 }
 
-/* Delivers every finished job at the head; with wait, blocks for one. */
-static void drain(pool *p, int wait)
+static void deliver_event(const ward_event *ev, void *payload, void *user)
 {
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        while (p->head < p->tail && p->ring[p->head % RING].state == 3) {
-            job *j = &p->ring[p->head % RING];
-            pthread_mutex_unlock(&p->mu);
-            deliver(p, j);
-            pthread_mutex_lock(&p->mu);
-            p->head++;
-            wait = 0;
-        }
-        if (!wait || p->head == p->tail)
-            break;
-        if (p->next != p->tail && p->self_sc) {
-            /* Rather than wait for the workers, the walking thread takes a
-             * job itself: with two CPUs the walk is lighter than the
-             * reading, and this keeps both busy. */
-            job *j = &p->ring[p->next++ % RING];
-            j->state = 2;
-            pthread_mutex_unlock(&p->mu);
-            run_job(p, p->h->odb, p->h->rd, p->self_sc, j);
-            pthread_mutex_lock(&p->mu);
-            j->state = 3;
-            continue;
-        }
-        if (p->next != p->tail)
-            pthread_cond_broadcast(&p->work); /* nobody may have been told yet */
-        pthread_cond_wait(&p->done, &p->mu);
+    (void)payload;
+    pool *p = user;
+    if (ev->kind == WARD_EV_ERROR) {
+        p->errors++;
+        p->h->errors++;
     }
-    pthread_mutex_unlock(&p->mu);
-    progress(p, 0);
+    if (p->h->cb->on_event)
+        p->h->cb->on_event(ev, p->h->cb->user);
+}
+
+static void job_done(void *payload, int delivered, void *user)
+{
+    pool *p = user;
+    job *j = payload;
+    if (delivered) {
+        if (j->scanned) {
+            p->files++;
+            p->bytes += j->bytes;
+        }
+        p->h->missing += (uint64_t)j->missing;
+        progress(p, 0);
+    }
+    free(j->path);
+    free(j->ev_what);
+    free(j->ev_msg);
+    free(j);
+}
+
+static int submit_job(pool *p, job *j)
+{
+    if (ward_queue_submit(p->q, j) < 0) {
+        p->h->aborted = 1;
+        return -1;
+    }
+    return 0;
 }
 
 static int submit(pool *p, const git_oid *id, const char *path, uint32_t commit)
 {
-    while (p->tail - p->head >= RING)
-        drain(p, 1);
-    job *j = &p->ring[p->tail % RING];
-    memset(j, 0, sizeof *j);
-    j->path = strdup(path);
-    if (!j->path)
+    job *j = calloc(1, sizeof *j);
+    if (!j || !(j->path = strdup(path))) {
+        free(j);
         return -1;
+    }
     git_oid_cpy(&j->id, id);
     j->commit = commit;
-    j->state = 1;
-    pthread_mutex_lock(&p->mu);
-    p->tail++;
-    /* Waking a worker per blob costs two context switches a blob; they are
-     * woken for a batch, and before the walker waits for them. */
-    if (p->tail - p->next >= WAKE_BATCH)
-        pthread_cond_broadcast(&p->work);
-    pthread_mutex_unlock(&p->mu);
-    if ((p->tail & 31) == 0)
-        drain(p, 0);
-    return 0;
+    return submit_job(p, j) < 0 && !p->h->aborted ? -1 : 0;
 }
 
+/* An event met by the walk, delivered in order with the blobs. */
+static void walk_event(pool *p, ward_event_kind kind, ward_skip_kind skip, const char *path,
+                       const char *what, const char *msg)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j || !(j->path = strdup(path ? path : "")) || !(j->ev_what = strdup(what)) ||
+        !(j->ev_msg = strdup(msg))) {
+        if (j) {
+            free(j->path);
+            free(j->ev_what);
+        }
+        free(j);
+        p->h->fatal = WARD_ENOMEM;
+        p->h->aborted = 1;
+        return;
+    }
+    j->is_event = 1;
+    j->ev_kind = kind;
+    j->ev_skip = skip;
+    submit_job(p, j);
+}
 
 /* ---------------------------------------------------------------------
  * Trees.
@@ -1066,7 +1091,7 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
         git_oid_tostr(hex, sizeof hex, tid);
         snprintf(msg, sizeof msg, "tree %.12s is not in this partial clone", hex);
         h->missing++;
-        event(h->cb, WARD_EV_SKIPPED, pb->s ? pb->s : "", "skipped", msg);
+        hevent(h, WARD_EV_SKIPPED, WARD_SKIP_ABSENT, pb->s ? pb->s : "", "skipped", msg);
         return WARD_OK;
     }
     if (rc != OBJ_OK || obj.type != GIT_OBJECT_TREE) {
@@ -1074,7 +1099,6 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
             snprintf(err, sizeof err, "not a tree");
         obj_free(&obj);
         obj_error(h, tid, "tree", err, where);
-        p->errors++;
         return WARD_OK;
     }
     const unsigned char *d = obj.data;
@@ -1099,7 +1123,6 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
                                        : NULL;
         if (!nul || nul == d + off + 1 || (size_t)(nul - d) + 1 + GIT_OID_RAWSZ > len) {
             obj_error(h, tid, "tree", "malformed tree entry", where);
-            p->errors++;
             break;
         }
         const char *name = (const char *)d + off + 1;
@@ -1115,20 +1138,20 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
             continue;
         size_t saved;
         if (path_push(pb, name, &saved) < 0) {
-            h->errors++;
-            event(h->cb, WARD_EV_ERROR, pb->s ? pb->s : "", "cannot scan", "path too long");
+            hevent(h, WARD_EV_ERROR, WARD_SKIP_OTHER, pb->s ? pb->s : "", "cannot scan",
+                   "path too long");
             continue;
         }
         unsigned kind = mode & 0170000;
         if (kind == 0040000) {
             if (depth > 4096) {
-                h->errors++;
-                event(h->cb, WARD_EV_ERROR, pb->s, "cannot scan", "trees nested too deeply");
+                hevent(h, WARD_EV_ERROR, WARD_SKIP_OTHER, pb->s, "cannot scan",
+                       "trees nested too deeply");
             } else {
                 st = walk_tree(h, p, &id, NULL, pb, commit, depth + 1);
             }
         } else if (kind == 0160000) {
-            event(h->cb, WARD_EV_SKIPPED, pb->s, "skipped", "submodule");
+            hevent(h, WARD_EV_SKIPPED, WARD_SKIP_OTHER, pb->s, "skipped", "submodule");
         } else if (submit(p, &id, pb->s, commit) < 0) {
             st = WARD_ENOMEM;
         }
@@ -1168,12 +1191,10 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
         if (oidset_has(&h->g.shallow, &n->id)) {
             snprintf(msg, sizeof msg, "shallow clone: history before commit %.12s is not "
                      "available; scanned as a root commit", hex);
-            event(h->cb, WARD_EV_SKIPPED, phex, "skipped", msg);
+            hevent(h, WARD_EV_SKIPPED, WARD_SKIP_OTHER, phex, "skipped", msg);
         } else if (!(par->flags & N_BOUNDARY)) {
             snprintf(msg, sizeof msg, "object not found (parent of commit %.12s)", hex);
-            h->errors++;
-            p->errors++;
-            event(h->cb, WARD_EV_ERROR, phex, "cannot read commit", msg);
+            hevent(h, WARD_EV_ERROR, WARD_SKIP_OTHER, phex, "cannot read commit", msg);
         }
         par->flags |= N_BOUNDARY; /* say it once */
     }
@@ -1218,8 +1239,7 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     uint32_t *order = NULL;
     size_t n_order = 0;
     pool *p = NULL;
-    pthread_t th[64];
-    unsigned nth = 0;
+    wctx self = {0};
     if (st)
         goto out;
     if (git_repository_odb(&h.odb, h.repo) < 0) {
@@ -1250,10 +1270,9 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     p->gitdir = git_repository_path(h.repo);
     p->scan_binary = opts->scan_binary;
     p->max_size = h.max_size;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->work, NULL);
-    pthread_cond_init(&p->done, NULL);
     clock_gettime(CLOCK_MONOTONIC, &p->last);
+    if (git_repository_open_ext(&p->drepo, p->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+        p->drepo = NULL; /* then findings carry the commit id alone */
     /* The calling thread is busy walking trees, so by default the workers
      * take the other CPUs (with two CPUs, -j1 beat -j2 by a fifth). */
     unsigned cpus = online_cpus();
@@ -1261,27 +1280,34 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     if (want > 64)
         want = 64;
     p->cache_bytes = WORKER_CACHE_TOTAL / want;
-    if (ward_scanner_new(e, &p->self_sc))
-        p->self_sc = NULL; /* then it only waits */
-    for (nth = 0; nth < want; nth++)
-        if (pthread_create(&th[nth], NULL, worker, p) != 0)
-            break;
-    if (!nth) {
-        st = WARD_ENOMEM;
+    /* Rather than wait for the workers when the window is full, the walking
+     * thread scans a blob itself: with two CPUs the walk is lighter than
+     * the reading, and this keeps both busy.  It borrows the walk's reader. */
+    self.p = p;
+    self.odb = h.odb;
+    self.rd = h.rd;
+    if (ward_scanner_new(e, &self.sc))
+        self.sc = NULL;
+    static const ward_queue_ops ops = {wctx_new, wctx_free, run_job, deliver_finding,
+                                       deliver_event, job_done};
+    ward_queue_config qc = {.threads = want, .window = RING, .wake_batch = WAKE_BATCH,
+                            .producer_ctx = self.sc ? &self : NULL};
+    if ((st = ward_queue_new(&ops, p, &qc, &p->q)))
         goto out;
-    }
+    h.pool = p;
     pathbuf pb = {0};
     for (size_t i = 0; i < n_order && !st && !h.aborted; i++)
         st = scan_commit(&h, p, order[i], &pb);
     free(pb.s);
-    pthread_mutex_lock(&p->mu);
-    p->stop = 1;
-    pthread_cond_broadcast(&p->work);
-    pthread_mutex_unlock(&p->mu);
-    while (p->head < p->tail)
-        drain(p, 1);
-    for (unsigned i = 0; i < nth; i++)
-        pthread_join(th[i], NULL);
+    h.pool = NULL;
+    ward_status qs = ward_queue_finish(p->q);
+    p->q = NULL;
+    if (qs == WARD_EABORT)
+        h.aborted = 1;
+    else if (qs && !st)
+        st = qs;
+    if (h.fatal && !st)
+        st = h.fatal;
     progress(p, 1);
     if (h.missing && !h.aborted) {
         char msg[256];
@@ -1290,21 +1316,16 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
                  "(a clone without --filter has them)",
                  (unsigned long long)h.missing, h.missing == 1 ? "" : "s",
                  h.missing == 1 ? "is" : "are", h.missing == 1 ? "was" : "were");
-        event(cb, WARD_EV_NOTE, git_repository_path(h.repo), "partial clone", msg);
+        event(cb, WARD_EV_NOTE, WARD_SKIP_OTHER, git_repository_path(h.repo), "partial clone",
+              msg);
     }
-    if (!st && p->worker_fail)
-        st = p->worker_fail;
 out:
     if (p) {
         git_commit_free(p->cur);
-        ward_scanner_free(p->self_sc);
-        if (nth || !st) {
-            pthread_mutex_destroy(&p->mu);
-            pthread_cond_destroy(&p->work);
-            pthread_cond_destroy(&p->done);
-        }
+        git_repository_free(p->drepo);
         free(p);
     }
+    ward_scanner_free(self.sc);
     free(order);
     graph_free(&h.g);
     free(h.seen.slot);
@@ -1360,11 +1381,11 @@ static ward_status staged_file(git_repository *repo, ward_scanner *sc, git_patch
 {
     const char *path = d->new_file.path;
     if (d->new_file.mode == GIT_FILEMODE_COMMIT) {
-        event(cb, WARD_EV_SKIPPED, path, "skipped", "submodule");
+        event(cb, WARD_EV_SKIPPED, WARD_SKIP_OTHER, path, "skipped", "submodule");
         return WARD_OK;
     }
     if (d->new_file.size > max_size) {
-        event(cb, WARD_EV_SKIPPED, path, "skipped", "over the size limit");
+        event(cb, WARD_EV_SKIPPED, WARD_SKIP_SIZE, path, "skipped", "over the size limit");
         return WARD_OK;
     }
     git_blob *blob;
@@ -1373,7 +1394,7 @@ static ward_status staged_file(git_repository *repo, ward_scanner *sc, git_patch
         git_oid_tostr(hex, sizeof hex, &d->new_file.id);
         snprintf(msg, sizeof msg, "%s (object %s)", git_msg(), hex);
         (*errors)++;
-        event(cb, WARD_EV_ERROR, path, "cannot read blob", msg);
+        event(cb, WARD_EV_ERROR, WARD_SKIP_OTHER, path, "cannot read blob", msg);
         return WARD_OK;
     }
     const char *data = git_blob_rawcontent(blob);
@@ -1381,7 +1402,7 @@ static ward_status staged_file(git_repository *repo, ward_scanner *sc, git_patch
     int binary = !ward_utf16_bom(data, len) &&
                  memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE) != NULL;
     if (binary && !o->scan_binary) {
-        event(cb, WARD_EV_SKIPPED, path, "skipped", "binary file");
+        event(cb, WARD_EV_SKIPPED, WARD_SKIP_BINARY, path, "skipped", "binary file");
         git_blob_free(blob);
         return WARD_OK;
     }
@@ -1408,7 +1429,7 @@ static ward_status staged_file(git_repository *repo, ward_scanner *sc, git_patch
         st = WARD_OK;
     } else if (st) {
         (*errors)++;
-        event(cb, WARD_EV_ERROR, path, "cannot scan", ward_strerror(st));
+        event(cb, WARD_EV_ERROR, WARD_SKIP_OTHER, path, "cannot scan", ward_strerror(st));
         st = WARD_OK;
     }
     free(r);
@@ -1491,7 +1512,7 @@ ward_status ward_scan_staged(const ward_engine *e, const char *repo,
             git_oid_tostr(hex, sizeof hex, &d->new_file.id);
             snprintf(msg, sizeof msg, "%s (object %s)", git_msg(), hex);
             errors++;
-            event(cb, WARD_EV_ERROR, d->new_file.path, "cannot read blob", msg);
+            event(cb, WARD_EV_ERROR, WARD_SKIP_OTHER, d->new_file.path, "cannot read blob", msg);
             continue;
         }
         st = staged_file(r, sc, patch, d, opts, max_size, cb, &errors, &aborted);

@@ -27,47 +27,37 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "queue.h"
 
 #define WINDOW 256u
-#define MAX_BUFFERED (64u << 20)
 #define MAX_DEPTH 512
 #define BINARY_SNIFF 8192u
-#define DEFAULT_MAX_FILE (50ull << 20)
+/* UTF-16 text is transcoded whole; past this it is skipped, with a note. */
+#define MAX_UTF16 (256ull << 20)
 #define PROGRESS_NS 100000000ll
 
-typedef struct item {
-    int is_event;
-    ward_finding f;       /* strings point into owned copies below */
-    ward_event ev;
-    char *secret, *line;
-    char *msg;
-} item;
-
+/* One file (or stdin, or an error met by the walk, delivered in order). */
 typedef struct job {
-    uint64_t seq;
     char *path;
     int is_stdin;
-    int done;
-    item *items;
-    size_t n_items, cap_items;
-    size_t buffered;      /* bytes held in items */
-    struct job *next;     /* pending queue */
+    const char *err_what; /* set: the job only carries this event */
+    const char *err_msg;  /* static, or strerror's */
+    ward_event_kind err_kind;
 } job;
 
 typedef struct pool {
     const ward_engine *e;
     const ward_walk_options *o;
     const ward_callbacks *cb;
-    pthread_mutex_t mu;
-    pthread_cond_t work, space, head;
-    job *pend_head, *pend_tail;
-    job *ring[WINDOW];
-    uint64_t next_seq, deliver_seq;
-    int closed, aborted;
+    ward_queue *q;
     int git_ready;        /* libgit2 initialised (only when a walk needs it) */
+    int stop;             /* the queue refused a job: the walk ends */
     ward_status fatal;
-    uint64_t files, bytes, findings, errors;
-    struct timespec last_progress;
+    /* written by delivery callbacks, which run under the queue's lock */
+    uint64_t files, findings, errors;
+    uint64_t bytes;       /* atomic: workers add as they scan */
+    int64_t last_progress;
+    int progress_done;
 } pool;
 
 static int64_t now_ns(void)
@@ -77,165 +67,50 @@ static int64_t now_ns(void)
     return (int64_t)t.tv_sec * 1000000000ll + t.tv_nsec;
 }
 
+/* Under the queue's lock (or after it is gone). */
 static void progress_locked(pool *p, int done)
 {
     if (!p->cb->on_progress)
         return;
     int64_t t = now_ns();
-    int64_t last = (int64_t)p->last_progress.tv_sec * 1000000000ll + p->last_progress.tv_nsec;
-    if (!done && t - last < PROGRESS_NS)
+    if (!done && t - p->last_progress < PROGRESS_NS)
         return;
-    p->last_progress.tv_sec = t / 1000000000ll;
-    p->last_progress.tv_nsec = t % 1000000000ll;
-    ward_progress pr = {p->files, p->bytes, p->findings, p->errors, done};
+    p->last_progress = t;
+    ward_progress pr = {p->files, __atomic_load_n(&p->bytes, __ATOMIC_RELAXED), p->findings,
+                        p->errors, done};
     p->cb->on_progress(&pr, p->cb->user);
 }
 
-static void deliver_item(pool *p, const item *it)
+static int deliver_finding(const ward_finding *f, void *payload, void *user)
 {
-    if (p->aborted)
-        return;
-    if (it->is_event) {
-        if (it->ev.kind == WARD_EV_ERROR)
-            p->errors++;
-        if (p->cb->on_event)
-            p->cb->on_event(&it->ev, p->cb->user);
-    } else {
-        p->findings++;
-        if (p->cb->on_finding(&it->f, p->cb->user))
-            p->aborted = 1;
-    }
-}
-
-static void free_items(job *j)
-{
-    for (size_t i = 0; i < j->n_items; i++) {
-        free(j->items[i].secret);
-        free(j->items[i].line);
-        free(j->items[i].msg);
-    }
-    free(j->items);
-    j->items = NULL;
-    j->n_items = j->cap_items = 0;
-    j->buffered = 0;
-}
-
-static void free_job(job *j)
-{
-    if (!j)
-        return;
-    free_items(j);
-    free(j->path);
-    free(j);
-}
-
-/* Delivers every finished job at the head of the line.  Caller holds mu. */
-static void drain_locked(pool *p)
-{
-    int moved = 0;
-    for (;;) {
-        job *j = p->ring[p->deliver_seq % WINDOW];
-        if (!j || j->seq != p->deliver_seq)
-            break;
-        if (!j->done) {
-            /* The new head delivers its own buffered output now, so that
-             * from here on it can deliver straight through. */
-            for (size_t i = 0; i < j->n_items; i++)
-                deliver_item(p, &j->items[i]);
-            free_items(j);
-            break;
-        }
-        for (size_t i = 0; i < j->n_items; i++)
-            deliver_item(p, &j->items[i]);
-        p->ring[p->deliver_seq % WINDOW] = NULL;
-        p->deliver_seq++;
-        free_job(j);
-        moved = 1;
-    }
-    if (moved) {
-        pthread_cond_broadcast(&p->space);
-        pthread_cond_broadcast(&p->head);
-    }
+    (void)payload;
+    pool *p = user;
+    p->findings++;
+    int stop = p->cb->on_finding(f, p->cb->user);
     progress_locked(p, 0);
-}
-
-static char *dupmem(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
-/* Queues (or, at the head, delivers) one output of job j. */
-static int job_output(pool *p, job *j, const ward_finding *f, const ward_event *ev)
-{
-    pthread_mutex_lock(&p->mu);
-    while (j->seq != p->deliver_seq && j->buffered > MAX_BUFFERED && !p->aborted)
-        pthread_cond_wait(&p->head, &p->mu);
-    if (j->seq == p->deliver_seq) {
-        for (size_t i = 0; i < j->n_items; i++)
-            deliver_item(p, &j->items[i]);
-        free_items(j);
-        item it = {.is_event = ev != NULL};
-        if (f)
-            it.f = *f;
-        if (ev)
-            it.ev = *ev;
-        deliver_item(p, &it);
-    } else if (!p->aborted) {
-        item *ni = j->items;
-        if (j->n_items == j->cap_items) {
-            size_t nc = j->cap_items ? j->cap_items * 2 : 8;
-            ni = realloc(j->items, nc * sizeof *ni);
-            if (ni) {
-                j->items = ni;
-                j->cap_items = nc;
-            }
-        }
-        if (ni) {
-            item *it = &j->items[j->n_items];
-            memset(it, 0, sizeof *it);
-            if (f) {
-                it->f = *f;
-                it->secret = dupmem(f->secret, f->secret_len);
-                it->line = dupmem(f->line_text, f->line_len);
-                it->f.secret = it->secret;
-                it->f.line_text = it->line;
-                it->f.path = j->path;
-                j->buffered += f->secret_len + f->line_len + sizeof *it;
-            } else {
-                it->is_event = 1;
-                it->ev = *ev;
-                it->msg = strdup(ev->message);
-                it->ev.message = it->msg;
-                it->ev.path = j->path;
-            }
-            if ((f && (!it->secret || !it->line)) || (ev && !it->msg)) {
-                free(it->secret);
-                free(it->line);
-                free(it->msg);
-                p->fatal = WARD_ENOMEM;
-                p->aborted = 1;
-            } else {
-                j->n_items++;
-            }
-        } else {
-            p->fatal = WARD_ENOMEM;
-            p->aborted = 1;
-        }
-    }
-    int stop = p->aborted;
-    pthread_mutex_unlock(&p->mu);
     return stop;
 }
 
-static void job_event(pool *p, job *j, ward_event_kind kind, const char *what, const char *msg)
+static void deliver_event(const ward_event *ev, void *payload, void *user)
 {
-    ward_event ev = {kind, j->path, what, msg};
-    job_output(p, j, NULL, &ev);
+    (void)payload;
+    pool *p = user;
+    if (ev->kind == WARD_EV_ERROR)
+        p->errors++;
+    if (p->cb->on_event)
+        p->cb->on_event(ev, p->cb->user);
+}
+
+static void job_done(void *payload, int delivered, void *user)
+{
+    job *j = payload;
+    pool *p = user;
+    if (delivered && !j->err_what)
+        p->files++;
+    if (delivered)
+        progress_locked(p, 0);
+    free(j->path);
+    free(j);
 }
 
 typedef struct worker {
@@ -243,14 +118,53 @@ typedef struct worker {
     ward_scanner *s;
     char *buf;
     size_t cap;
-    job *cur;
-    pthread_t tid;
+    ward_queue_job *qj;   /* the job being run */
 } worker;
+
+static void *worker_new(void *user)
+{
+    pool *p = user;
+    worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->p = p;
+    w->cap = WARD_CHUNK + WARD_MAX_WINDOW + WARD_LINE_CONTEXT;
+    if (!(w->buf = malloc(w->cap)) || ward_scanner_new(p->e, &w->s) != WARD_OK) {
+        free(w->buf);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void worker_free(void *ctx, void *user)
+{
+    (void)user;
+    worker *w = ctx;
+    if (!w)
+        return;
+    ward_scanner_free(w->s);
+    free(w->buf);
+    free(w);
+}
 
 static int on_finding(const ward_finding *f, void *user)
 {
     worker *w = user;
-    return job_output(w->p, w->cur, f, NULL);
+    return ward_queue_finding(w->qj, f);
+}
+
+static void job_event(ward_queue_job *qj, job *j, ward_event_kind kind, const char *what,
+                      const char *msg)
+{
+    ward_event ev = {kind, j->path, what, msg, WARD_SKIP_OTHER};
+    ward_queue_event(qj, &ev);
+}
+
+static void job_skip(ward_queue_job *qj, job *j, ward_skip_kind why, const char *msg)
+{
+    ward_event ev = {WARD_EV_SKIPPED, j->path, "skipped", msg, why};
+    ward_queue_event(qj, &ev);
 }
 
 static ssize_t read_full(int fd, char *buf, size_t n)
@@ -269,30 +183,32 @@ static ssize_t read_full(int fd, char *buf, size_t n)
     return (ssize_t)got;
 }
 
-/* UTF-16 text (with its byte-order mark) is read whole, up to the size
- * limit, and handed to ward_scan_buffer, which transcodes it: the first
- * have bytes are in w->buf already. */
+/* UTF-16 text (with its byte-order mark) is read whole, up to max, and
+ * handed to ward_scan_buffer, which transcodes it: the first have bytes are
+ * in w->buf already. */
 static void scan_utf16(worker *w, job *j, int fd, size_t have, int eof, uint64_t max)
 {
     pool *p = w->p;
     size_t cap = have, n = have;
     char *all = malloc(cap ? cap : 1);
     if (!all) {
-        job_event(p, j, WARD_EV_ERROR, "cannot scan", "out of memory");
+        job_event(w->qj, j, WARD_EV_ERROR, "cannot scan", "out of memory");
         return;
     }
     memcpy(all, w->buf, have);
     while (!eof) {
         if (n + w->cap > max + 2) {
             free(all);
-            job_event(p, j, WARD_EV_SKIPPED, "skipped", "grew past the size limit while read");
+            job_skip(w->qj, j, WARD_SKIP_SIZE,
+                     max == MAX_UTF16 ? "UTF-16 text over 256 MiB"
+                                      : "grew past --max-file-size while read");
             return;
         }
         if (n + w->cap > cap) {
             char *b = realloc(all, cap * 2 + w->cap);
             if (!b) {
                 free(all);
-                job_event(p, j, WARD_EV_ERROR, "cannot scan", "out of memory");
+                job_event(w->qj, j, WARD_EV_ERROR, "cannot scan", "out of memory");
                 return;
             }
             all = b;
@@ -301,7 +217,7 @@ static void scan_utf16(worker *w, job *j, int fd, size_t have, int eof, uint64_t
         ssize_t r = read_full(fd, all + n, w->cap);
         if (r < 0) {
             free(all);
-            job_event(p, j, WARD_EV_ERROR, "cannot read", strerror(errno));
+            job_event(w->qj, j, WARD_EV_ERROR, "cannot read", strerror(errno));
             return;
         }
         n += (size_t)r;
@@ -310,26 +226,28 @@ static void scan_utf16(worker *w, job *j, int fd, size_t have, int eof, uint64_t
     ward_status st = ward_scan_buffer(w->s, all, n, j->is_stdin ? "-" : j->path, on_finding, w);
     __atomic_add_fetch(&p->bytes, (uint64_t)n, __ATOMIC_RELAXED);
     if (st != WARD_OK && st != WARD_EABORT)
-        job_event(p, j, WARD_EV_ERROR, "cannot scan", ward_strerror(st));
+        job_event(w->qj, j, WARD_EV_ERROR, "cannot scan", ward_strerror(st));
     free(all);
 }
 
-/* Scans one job's file in chunks that overlap by the longest match plus line
- * context, so every match lies whole inside the chunk that reports it. */
-static void run_job(worker *w, job *j)
+/* Scans one file in chunks that overlap by the longest match plus line
+ * context, so every match lies whole inside the chunk that reports it.
+ * Memory does not grow with the file, so there is no size limit unless
+ * the user sets one (--max-file-size). */
+static void scan_file(worker *w, job *j)
 {
     pool *p = w->p;
     const char *label = j->is_stdin ? "-" : j->path;
     int fd = j->is_stdin ? 0 : open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        job_event(p, j, WARD_EV_ERROR, "cannot open", strerror(errno));
+        job_event(w->qj, j, WARD_EV_ERROR, "cannot open", strerror(errno));
         return;
     }
     struct stat sb;
-    uint64_t max = p->o->max_file_size ? p->o->max_file_size : DEFAULT_MAX_FILE;
+    uint64_t max = p->o->max_file_size ? p->o->max_file_size : UINT64_MAX;
     if (!j->is_stdin && fstat(fd, &sb) == 0) {
         if (S_ISDIR(sb.st_mode)) {
-            job_event(p, j, WARD_EV_ERROR, "cannot read", strerror(EISDIR));
+            job_event(w->qj, j, WARD_EV_ERROR, "cannot read", strerror(EISDIR));
             close(fd);
             return;
         }
@@ -337,7 +255,7 @@ static void run_job(worker *w, job *j)
             char msg[96];
             snprintf(msg, sizeof msg, "larger than the %llu-byte limit (--max-file-size)",
                      (unsigned long long)max);
-            job_event(p, j, WARD_EV_SKIPPED, "skipped", msg);
+            job_skip(w->qj, j, WARD_SKIP_SIZE, msg);
             close(fd);
             return;
         }
@@ -349,7 +267,7 @@ static void run_job(worker *w, job *j)
     for (;;) {
         ssize_t r = read_full(fd, w->buf + have, w->cap - have);
         if (r < 0) {
-            job_event(p, j, WARD_EV_ERROR, "cannot read", strerror(errno));
+            job_event(w->qj, j, WARD_EV_ERROR, "cannot read", strerror(errno));
             break;
         }
         have += (size_t)r;
@@ -357,12 +275,12 @@ static void run_job(worker *w, job *j)
         if (first) {
             first = 0;
             if (ward_utf16_bom(w->buf, have)) {
-                scan_utf16(w, j, fd, have, eof, max);
+                scan_utf16(w, j, fd, have, eof, max < MAX_UTF16 ? max : MAX_UTF16);
                 break;
             }
             size_t sniff = have < BINARY_SNIFF ? have : BINARY_SNIFF;
             if (!p->o->scan_binary && memchr(w->buf, '\0', sniff)) {
-                job_event(p, j, WARD_EV_SKIPPED, "skipped", "binary file (--binary scans it)");
+                job_skip(w->qj, j, WARD_SKIP_BINARY, "binary file (--binary scans it)");
                 break;
             }
         }
@@ -371,15 +289,15 @@ static void run_job(worker *w, job *j)
         ward_status st = ward_scan_chunk(w->s, &c, on_finding, w);
         __atomic_add_fetch(&p->bytes, (uint64_t)(c.emit_to - c.emit_from), __ATOMIC_RELAXED);
         if (st == WARD_ESCAN) {
-            job_event(p, j, WARD_EV_ERROR, "cannot scan", "the matcher failed");
+            job_event(w->qj, j, WARD_EV_ERROR, "cannot scan", "the matcher failed");
             break;
         }
         if (st != WARD_OK || eof)
             break;
-        /* j->seq bound: a stream longer than this is still scanned, in
-         * chunks; nothing stops it but the end of input. */
-        if (!j->is_stdin && base_off + have > max + keep) {
-            job_event(p, j, WARD_EV_SKIPPED, "skipped", "grew past the size limit while read");
+        /* A file that grows while read stops at the limit; a stream (stdin)
+         * has none: nothing stops it but the end of input. */
+        if (!j->is_stdin && max != UINT64_MAX && base_off + have > max + keep) {
+            job_skip(w->qj, j, WARD_SKIP_SIZE, "grew past --max-file-size while read");
             break;
         }
         size_t adv = c.emit_to - WARD_LINE_CONTEXT;
@@ -393,76 +311,43 @@ static void run_job(worker *w, job *j)
         close(fd);
 }
 
-static void *worker_main(void *arg)
+static void run_job(void *ctx, ward_queue_job *qj, void *payload, void *user)
 {
-    worker *w = arg;
-    pool *p = w->p;
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        while (!p->pend_head && !p->closed && !p->aborted)
-            pthread_cond_wait(&p->work, &p->mu);
-        job *j = p->aborted ? NULL : p->pend_head;
-        if (j) {
-            p->pend_head = j->next;
-            if (!p->pend_head)
-                p->pend_tail = NULL;
-        }
-        pthread_mutex_unlock(&p->mu);
-        if (!j)
-            return NULL;
-        w->cur = j;
-        run_job(w, j);
-        pthread_mutex_lock(&p->mu);
-        j->done = 1;
-        p->files++;
-        drain_locked(p);
-        pthread_mutex_unlock(&p->mu);
+    (void)user;
+    worker *w = ctx;
+    job *j = payload;
+    if (j->err_what) {
+        job_event(qj, j, j->err_kind, j->err_what, j->err_msg);
+        return;
     }
+    if (!w) {
+        job_event(qj, j, WARD_EV_ERROR, "cannot scan", "out of memory");
+        return;
+    }
+    w->qj = qj;
+    scan_file(w, j);
 }
 
-/* Queues a job, waiting while WINDOW jobs are in flight.  A job made with
- * an error is complete already: it only carries that error, in order. */
+/* Queues a file, or an error met by the walk (err_what set) so that it is
+ * delivered in walk order.  -1 once the scan has stopped. */
 static int submit(pool *p, const char *path, int is_stdin, const char *err_what,
                   const char *err_msg, ward_event_kind kind)
 {
     job *j = calloc(1, sizeof *j);
     if (!j || !(j->path = strdup(path))) {
         free(j);
-        pthread_mutex_lock(&p->mu);
         p->fatal = WARD_ENOMEM;
-        p->aborted = 1;
-        pthread_cond_broadcast(&p->work);
-        pthread_mutex_unlock(&p->mu);
+        p->stop = 1;
+        ward_queue_abort(p->q);
         return -1;
     }
     j->is_stdin = is_stdin;
-    pthread_mutex_lock(&p->mu);
-    while (p->next_seq - p->deliver_seq >= WINDOW && !p->aborted)
-        pthread_cond_wait(&p->space, &p->mu);
-    if (p->aborted) {
-        pthread_mutex_unlock(&p->mu);
-        free_job(j);
-        return -1;
-    }
-    j->seq = p->next_seq++;
-    p->ring[j->seq % WINDOW] = j;
-    if (err_what) {
-        pthread_mutex_unlock(&p->mu);
-        job_event(p, j, kind, err_what, err_msg);
-        pthread_mutex_lock(&p->mu);
-        j->done = 1;
-        drain_locked(p);
-    } else {
-        if (p->pend_tail)
-            p->pend_tail->next = j;
-        else
-            p->pend_head = j;
-        p->pend_tail = j;
-        pthread_cond_signal(&p->work);
-    }
-    progress_locked(p, 0);
-    pthread_mutex_unlock(&p->mu);
-    return 0;
+    j->err_what = err_what;
+    j->err_msg = err_msg;
+    j->err_kind = kind;
+    if (ward_queue_submit(p->q, j) < 0)
+        p->stop = 1;
+    return p->stop ? -1 : 0;
 }
 
 /* ---- the walk ---- */
@@ -657,7 +542,7 @@ static int walk_dir(walker *w, const char *root, const struct stat *rootsb)
         free_frame(f);
         return 0;
     }
-    while (w->depth >= 0 && !p->aborted) {
+    while (w->depth >= 0 && !p->stop) {
         f = &w->stack[w->depth];
         if (f->i == f->n) {
             free_frame(f);
@@ -753,6 +638,7 @@ static void walk_path(pool *p, const char *path)
     walker *w = calloc(1, sizeof *w);
     if (!w) {
         p->fatal = WARD_ENOMEM;
+        p->stop = 1;
         return;
     }
     w->p = p;
@@ -789,56 +675,22 @@ ward_status ward_scan_paths(const ward_engine *e, const char *const *paths, size
     p->e = e;
     p->o = opts;
     p->cb = cb;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->work, NULL);
-    pthread_cond_init(&p->space, NULL);
-    pthread_cond_init(&p->head, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &p->last_progress);
-
-    unsigned nt = opts->threads ? opts->threads : online_cpus();
-    if (nt > 256)
-        nt = 256;
-    worker *ws = calloc(nt, sizeof *ws);
-    unsigned started = 0;
-    ward_status st = ws ? WARD_OK : WARD_ENOMEM;
-    for (unsigned i = 0; st == WARD_OK && i < nt; i++) {
-        ws[i].p = p;
-        ws[i].cap = WARD_CHUNK + WARD_MAX_WINDOW + WARD_LINE_CONTEXT;
-        ws[i].buf = malloc(ws[i].cap);
-        if (!ws[i].buf || ward_scanner_new(e, &ws[i].s) != WARD_OK ||
-            pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) != 0) {
-            st = WARD_ENOMEM;
-            break;
-        }
-        started++;
-    }
-    for (size_t i = 0; st == WARD_OK && i < n_paths && !p->aborted; i++)
+    p->last_progress = now_ns();
+    static const ward_queue_ops ops = {worker_new, worker_free, run_job, deliver_finding,
+                                       deliver_event, job_done};
+    ward_queue_config qc = {.threads = opts->threads ? opts->threads : online_cpus(),
+                            .window = WINDOW};
+    ward_status st = ward_queue_new(&ops, p, &qc, &p->q);
+    for (size_t i = 0; st == WARD_OK && i < n_paths && !p->stop; i++)
         walk_path(p, paths[i]);
-
-    pthread_mutex_lock(&p->mu);
-    p->closed = 1;
-    pthread_cond_broadcast(&p->work);
-    pthread_mutex_unlock(&p->mu);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(ws[i].tid, NULL);
-    for (unsigned i = 0; ws && i < nt; i++) {
-        ward_scanner_free(ws[i].s);
-        free(ws[i].buf);
+    if (st == WARD_OK) {
+        ward_status qs = ward_queue_finish(p->q);
+        if (qs == WARD_OK)
+            progress_locked(p, 1);
+        if (!p->fatal && qs != WARD_OK)
+            p->fatal = qs;
+        st = p->fatal ? p->fatal : p->errors ? WARD_EPARTIAL : WARD_OK;
     }
-    free(ws);
-    /* Jobs left after an abort were never delivered. */
-    for (unsigned i = 0; i < WINDOW; i++)
-        free_job(p->ring[i]);
-    pthread_mutex_lock(&p->mu);
-    if (!p->aborted)
-        progress_locked(p, 1);
-    pthread_mutex_unlock(&p->mu);
-    if (st == WARD_OK)
-        st = p->fatal ? p->fatal : p->aborted ? WARD_EABORT : p->errors ? WARD_EPARTIAL : WARD_OK;
-    pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->work);
-    pthread_cond_destroy(&p->space);
-    pthread_cond_destroy(&p->head);
     if (p->git_ready)
         git_libgit2_shutdown();
     free(p);
