@@ -289,6 +289,8 @@ uint64_t ward_redactor_masked(const ward_redactor *r);
  * Git: a repository's whole history, and what is staged for a commit.
  * ------------------------------------------------------------------- */
 
+struct ward_git_history;
+
 /* The commit that introduced a blob at a path.  Strings are borrowed views,
  * valid during the callback only. */
 typedef struct ward_commit {
@@ -297,7 +299,29 @@ typedef struct ward_commit {
     const char *email;        /* author email, "" when absent */
     int64_t time;             /* author time, seconds since the epoch (UTC) */
     int tz_minutes;           /* the author's UTC offset, in minutes */
+    /* History scans that summarise (the default): what became of the
+     * secret after this commit brought it in; NULL otherwise. */
+    const struct ward_git_history *history;
 } ward_commit;
+
+/* One secret at one place across a history: a history scan reports each
+ * (rule, fingerprint, path) once, with the commit that introduced it (the
+ * ward_commit), and this.  Borrowed, valid during the callback only. */
+typedef struct ward_git_history {
+    const ward_commit *last;  /* the last commit in which the path held it */
+    uint64_t versions;        /* how many blob versions at this path held it */
+    /* 1 when HEAD's tree (or the scanned branch's) still holds it at this
+     * path; 0 when it was removed: removed_in is then the commit that took
+     * it out (NULL when that commit is not on HEAD's first-parent line). */
+    int present;
+    const char *removed_in;
+    /* The branches (refs/heads/..., and HEAD) whose tips still hold it. */
+    size_t n_refs;
+    const char *const *refs;
+    /* The blobs that held it at this path (20-byte ids), oldest first. */
+    size_t n_blobs;
+    const unsigned char (*blobs)[20];
+} ward_git_history;
 
 typedef struct ward_git_options {
     unsigned threads;          /* 0 = one per online CPU but the walking one */
@@ -310,6 +334,14 @@ typedef struct ward_git_options {
     const char *branch;
     const char *range;
     const char *since_commit;
+    /* Every blob version's findings as they are scanned, each with the
+     * commit that introduced that blob (history NULL), instead of one
+     * summarised finding per (rule, fingerprint, path) at the end. */
+    int all_occurrences;
+    /* Commits (ids or revisions) whose ancestry is not walked: the tips an
+     * earlier scan covered, for an incremental scan.  n_hide of them. */
+    const char *const *hide;
+    size_t n_hide;
 } ward_git_options;
 
 /* Like ward_finding_fn, with the commit (NULL for ward_scan_staged). */
@@ -320,6 +352,13 @@ typedef struct ward_git_callbacks {
     void (*on_event)(const ward_event *ev, void *user); /* may be NULL */
     void (*on_progress)(const ward_progress *p, void *user); /* files = blobs */
     void *user;
+    /* Incremental scans (may be NULL): blob_known returns 1 for a blob
+     * scanned before, which is then neither read nor scanned; it is called
+     * from the walking thread only.  blob_scanned is called, in order and
+     * one thread at a time, for every blob read and scanned (with or
+     * without findings; not for skipped ones), so a store can record it. */
+    int (*blob_known)(const unsigned char id[20], void *user);
+    void (*blob_scanned)(const unsigned char id[20], void *user);
 } ward_git_callbacks;
 
 /* Scans the history of the repository at repo (a working tree or a bare
@@ -329,8 +368,12 @@ typedef struct ward_git_callbacks {
  * to the first commit that introduced it and to its path there.  Blobs are
  * scanned in parallel and delivered in that order from one thread at a time.
  * Findings' paths are relative to the repository root.  Memory is bounded:
- * a set of 20-byte object ids (at most WARD_GIT_MAX_OBJECTS) plus a window
- * of blobs in flight.
+ * a set of 20-byte object ids plus a window of blobs in flight.
+ *
+ * By default each (rule, fingerprint, path) is delivered once, after the
+ * walk, with the commit that introduced it and its history (ward_commit's
+ * history: last commit, versions, present at HEAD or removed and where);
+ * opts->all_occurrences delivers every blob version's findings as found.
  *
  * Missing or corrupt objects are reported through on_event (WARD_EV_ERROR,
  * path = the object id) and the scan goes on; the boundary of a shallow
@@ -344,6 +387,17 @@ typedef struct ward_git_callbacks {
 #define WARD_GIT_MAX_OBJECTS (5u << 20)
 ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git_options *opts,
                           const ward_git_callbacks *cb, char *errbuf, size_t errlen);
+
+/* Where a secret known to have been in the blobs `blobs` at `path` stands
+ * now in the repository at repo (as for ward_scan_git): fills history's
+ * present, removed_in, refs and last (strings and arrays owned by *out,
+ * freed by ward_git_history_free; versions, blobs and n_blobs are copied
+ * from the arguments).  Used after an incremental scan, to bring findings
+ * of earlier scans up to date.  Errors as for ward_scan_git. */
+ward_status ward_git_locate(const char *repo, const char *path, const unsigned char (*blobs)[20],
+                            size_t n_blobs, struct ward_git_history **out, char *errbuf,
+                            size_t errlen);
+void ward_git_history_free(struct ward_git_history *h);
 
 /* Scans what is staged in the repository at repo (NULL or "." searches the
  * parent folders): the index against HEAD, or against nothing before the
