@@ -88,7 +88,8 @@ static int run(int argc, char **argv, int staged)
     ward_repo_info vcs = {0};
     if (r.fmt == FMT_SARIF && ward_repo_info_get(repo, &vcs) == WARD_OK)
         r.rep.vcs = &vcs;
-    ward_git_callbacks cb = {on_finding, on_event, on_progress, &r};
+    ward_git_callbacks cb = {.on_finding = on_finding, .on_event = on_event,
+                             .on_progress = on_progress, .user = &r};
     char err[1024] = "";
     ward_status st = staged ? ward_scan_staged(e, repo, &go, &cb, err, sizeof err)
                             : ward_scan_git(e, repo, &go, &cb, err, sizeof err);

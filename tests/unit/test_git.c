@@ -118,7 +118,8 @@ static int count_finding(const ward_finding *f, void *user)
 static ward_status hist(const char *repo, const ward_git_options *o, log_t *l)
 {
     memset(l, 0, sizeof *l);
-    ward_git_callbacks cb = {on_finding, on_event, on_progress, l};
+    ward_git_callbacks cb = {.on_finding = on_finding, .on_event = on_event,
+                             .on_progress = on_progress, .user = l};
     char p[512], err[512];
     snprintf(p, sizeof p, "%s/%s", root, repo);
     return ward_scan_git(E, p, o, &cb, err, sizeof err);
@@ -486,7 +487,8 @@ static void test_not_a_repository(void)
     char p[512], err[512];
     snprintf(p, sizeof p, "%s/plain", root);
     log_t l = {0};
-    ward_git_callbacks cb = {on_finding, on_event, NULL, &l};
+    ward_git_callbacks cb = {.on_finding = on_finding, .on_event = on_event,
+                             .on_progress = NULL, .user = &l};
     CHECK_INT(ward_scan_git(E, p, NULL, &cb, err, sizeof err), WARD_EIO);
     CHECK(strstr(err, "' is not a git repository") != NULL);
     CHECK_INT(ward_scan_staged(E, p, NULL, &cb, err, sizeof err), WARD_EIO);
@@ -501,7 +503,8 @@ static void test_abort(void)
     log_t l;
     memset(&l, 0, sizeof l);
     l.stop_after = 1;
-    ward_git_callbacks cb = {on_finding, on_event, NULL, &l};
+    ward_git_callbacks cb = {.on_finding = on_finding, .on_event = on_event,
+                             .on_progress = NULL, .user = &l};
     char p[512], err[512];
     snprintf(p, sizeof p, "%s/m", root);
     CHECK_INT(ward_scan_git(E, p, NULL, &cb, err, sizeof err), WARD_EABORT);
@@ -511,7 +514,8 @@ static void test_abort(void)
 static ward_status staged(const char *repo, log_t *l)
 {
     memset(l, 0, sizeof *l);
-    ward_git_callbacks cb = {on_finding, on_event, NULL, l};
+    ward_git_callbacks cb = {.on_finding = on_finding, .on_event = on_event,
+                             .on_progress = NULL, .user = l};
     char p[512], err[512];
     snprintf(p, sizeof p, "%s/%s", root, repo);
     return ward_scan_staged(E, p, NULL, &cb, err, sizeof err);
