@@ -811,6 +811,11 @@ typedef struct pool {
      * timing.  Candidates are checked against the records at the end. */
     unsigned char hot[8192];
     git_oid recent[RING];     /* the walk's last RING blob submissions */
+    /* places (blob, path) already submitted or noted, as 64-bit keys: each
+     * place becomes at most one candidate, and a blob at the path it was
+     * scanned at is none */
+    uint64_t *placed;
+    size_t placed_n, placed_cap;
     uint16_t recent_n[65536]; /* how many of them have each 16-bit hash */
     size_t recent_pos;
     struct alias { git_oid id; char *path; uint32_t commit; } *alias;
@@ -1051,6 +1056,46 @@ static int submit_job(pool *p, job *j)
     return 0;
 }
 
+static uint64_t place_key(const git_oid *id, const char *path)
+{
+    uint64_t k;
+    memcpy(&k, id->id, sizeof k);
+    for (const char *c = path; *c; c++)
+        k = (k ^ (unsigned char)*c) * 1099511628211ull;
+    return k ? k : 1; /* 0 marks an empty slot */
+}
+
+/* 1 when key is new (and now held), 0 when held already, -1 no memory. */
+static int place_add(pool *p, uint64_t key)
+{
+    if ((p->placed_n + 1) * 2 > p->placed_cap) {
+        size_t nc = p->placed_cap ? p->placed_cap * 2 : 4096;
+        uint64_t *v = calloc(nc, sizeof *v);
+        if (!v)
+            return -1;
+        for (size_t i = 0; i < p->placed_cap; i++) {
+            if (!p->placed[i])
+                continue;
+            size_t j = (p->placed[i] >> 17) & (nc - 1);
+            while (v[j])
+                j = (j + 1) & (nc - 1);
+            v[j] = p->placed[i];
+        }
+        free(p->placed);
+        p->placed = v;
+        p->placed_cap = nc;
+    }
+    size_t j = (key >> 17) & (p->placed_cap - 1);
+    while (p->placed[j]) {
+        if (p->placed[j] == key)
+            return 0;
+        j = (j + 1) & (p->placed_cap - 1);
+    }
+    p->placed[j] = key;
+    p->placed_n++;
+    return 1;
+}
+
 static int submit(pool *p, const git_oid *id, const char *path, uint32_t commit)
 {
     job *j = calloc(1, sizeof *j);
@@ -1061,6 +1106,11 @@ static int submit(pool *p, const git_oid *id, const char *path, uint32_t commit)
     git_oid_cpy(&j->id, id);
     j->commit = commit;
     if (p->summarise) {
+        if (place_add(p, place_key(id, path)) < 0) {
+            free(j->path);
+            free(j);
+            return -1;
+        }
         git_oid *slot = &p->recent[p->recent_pos++ % RING];
         if (p->recent_pos > RING)
             p->recent_n[oid16(slot)]--;
@@ -1070,16 +1120,23 @@ static int submit(pool *p, const git_oid *id, const char *path, uint32_t commit)
     return submit_job(p, j) < 0 && !p->h->aborted ? -1 : 0;
 }
 
-/* A blob the walk has seen before, met at path in commit: noted when it
- * may hold secrets (see pool.hot).  -1 when memory is short. */
-static int maybe_alias(pool *p, const git_oid *id, const char *path, uint32_t commit)
+/* Whether a blob the walk has seen before may hold secrets (see pool.hot).
+ * Then maybe_alias notes it at path in commit, when the place is new.  -1 when memory
+ * is short. */
+static int may_hold(pool *p, const git_oid *id)
 {
     unsigned hb = oid16(id);
     int cand = __atomic_load_n(&p->hot[hb >> 3], __ATOMIC_RELAXED) & (1u << (hb & 7));
     for (size_t i = 0; !cand && p->recent_n[hb] && i < RING && i < p->recent_pos; i++)
         cand = git_oid_equal(&p->recent[i], id);
-    if (!cand)
-        return 0;
+    return cand;
+}
+
+static int maybe_alias(pool *p, const git_oid *id, const char *path, uint32_t commit)
+{
+    int fresh = place_add(p, place_key(id, path));
+    if (fresh <= 0)
+        return fresh;
     if (p->n_alias == p->cap_alias) {
         size_t nc = p->cap_alias ? p->cap_alias * 2 : 64;
         struct alias *v = realloc(p->alias, nc * sizeof *v);
@@ -1216,7 +1273,8 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
             break;
         }
         unsigned kind = mode & 0170000;
-        if (!added && p->summarise && kind != 0040000 && kind != 0160000) {
+        if (!added && p->summarise && kind != 0040000 && kind != 0160000 &&
+            may_hold(p, &id)) {
             size_t saved;
             if (path_push(pb, name, &saved) == 0) {
                 if (maybe_alias(p, &id, pb->s, commit) < 0)
@@ -1489,6 +1547,7 @@ out:
         for (size_t i = 0; i < p->n_alias; i++)
             free(p->alias[i].path);
         free(p->alias);
+        free(p->placed);
         free(p);
     }
     ward_scanner_free(self.sc);
