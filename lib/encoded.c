@@ -20,6 +20,7 @@
  * span with the encoding named.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -53,27 +54,23 @@ struct ward_enc {
     void *ctx;
 };
 
-/* 0: not base64; else value + 1.  Both alphabets: + / and - _. */
-static unsigned char b64v[256];
-static unsigned char b64_ready;
-
-static void b64_init(void)
-{
-    if (b64_ready)
-        return;
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    unsigned char t[256] = {0};
-    for (int i = 0; i < 62; i++)
-        t[(unsigned char)a[i]] = (unsigned char)(i + 1);
-    t['+'] = t['-'] = 63;
-    t['/'] = t['_'] = 64;
-    memcpy(b64v, t, sizeof t);
-    __atomic_store_n(&b64_ready, 1, __ATOMIC_RELEASE);
-}
+/* 0: not base64; else value + 1.  Both alphabets: + / and - _.  Constant
+ * data, so scanner threads share it without any initialisation. */
+static const unsigned char b64v[256] = {
+    ['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+    ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15,
+    ['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22,
+    ['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29,
+    ['d'] = 30, ['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+    ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43,
+    ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49, ['x'] = 50,
+    ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
+    ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['-'] = 63,
+    ['/'] = 64, ['_'] = 64
+};
 
 size_t ward_b64_decode_any(const char *in, size_t n, unsigned char *out, size_t cap)
 {
-    b64_init();
     while (n && in[n - 1] == '=')
         n--;
     uint32_t acc = 0;
@@ -339,7 +336,13 @@ __attribute__((target("avx2"))) static void b64_masks_avx2(const unsigned char *
         out[b] = m;
     }
 }
-static int use_avx2 = -1;
+/* Decided once for the process: threads only read it afterwards. */
+static int use_avx2;
+static pthread_once_t avx2_once = PTHREAD_ONCE_INIT;
+static void avx2_probe(void)
+{
+    use_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+}
 #endif
 
 static uint64_t b64_mask_at(const unsigned char *buf, size_t len, size_t i)
@@ -383,7 +386,7 @@ static size_t run_start(const unsigned char *buf, size_t pos, size_t floor)
 static void b64_masks(const unsigned char *p, size_t nb, uint64_t *out)
 {
 #ifdef HAVE_AVX2_PATH
-    if (__atomic_load_n(&use_avx2, __ATOMIC_RELAXED) > 0) {
+    if (use_avx2) {
         b64_masks_avx2(p, nb, out);
         return;
     }
@@ -661,10 +664,8 @@ ward_status ward_enc_scan(ward_enc **state, const ward_engine *e, const ward_chu
 {
     if (depth <= 0 || !c->len)
         return WARD_OK;
-    b64_init();
 #ifdef HAVE_AVX2_PATH
-    if (__atomic_load_n(&use_avx2, __ATOMIC_RELAXED) < 0)
-        __atomic_store_n(&use_avx2, __builtin_cpu_supports("avx2") ? 1 : 0, __ATOMIC_RELAXED);
+    pthread_once(&avx2_once, avx2_probe);
 #endif
     ward_enc *st = *state;
     if (!st) {

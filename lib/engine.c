@@ -629,18 +629,20 @@ void ward_engine_free(ward_engine *e)
 
 pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r)
 {
+    /* re_failed is read here without the lock, so it is written and read
+     * atomically, like re. */
     pcre2_code *re = atomic_load_explicit(&r->re, memory_order_acquire);
-    if (re || r->re_failed || !r->regex)
+    if (re || __atomic_load_n(&r->re_failed, __ATOMIC_ACQUIRE) || !r->regex)
         return re;
     pthread_mutex_lock((pthread_mutex_t *)&e->lazy_lock);
     re = atomic_load_explicit(&r->re, memory_order_relaxed);
-    if (!re && !r->re_failed) {
+    if (!re && !__atomic_load_n(&r->re_failed, __ATOMIC_RELAXED)) {
         char msg[200];
         re = ward_pcre_compile(r->regex, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg, sizeof msg);
         if (re)
             atomic_store_explicit(&r->re, re, memory_order_release);
         else
-            r->re_failed = 1;
+            __atomic_store_n(&r->re_failed, 1, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock((pthread_mutex_t *)&e->lazy_lock);
     return re;

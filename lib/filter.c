@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -282,19 +283,20 @@ static const char common_bigrams[] =
     "os no pe do su pa ec ac ot di ol tr sh ad us ss ct pr wo rd ke ey ok ex am et un id "
     "ag fo ow ap pl ba ck im ig ia ul up qu ue lo nc oc";
 
+/* Filled once for the process (pthread_once), then only read by every
+ * scanner thread. */
 static unsigned char bigram_tab[26][26];
-static unsigned char bigram_ready;
+static pthread_once_t bigram_once = PTHREAD_ONCE_INIT;
+
+static void bigram_fill(void)
+{
+    for (size_t i = 0; i + 2 < sizeof common_bigrams; i += 3)
+        bigram_tab[common_bigrams[i] - 'a'][common_bigrams[i + 1] - 'a'] = 1;
+}
 
 static void bigram_init(void)
 {
-    if (__atomic_load_n(&bigram_ready, __ATOMIC_ACQUIRE))
-        return;
-    unsigned char t[26][26];
-    memset(t, 0, sizeof t);
-    for (size_t i = 0; i + 2 < sizeof common_bigrams; i += 3)
-        t[common_bigrams[i] - 'a'][common_bigrams[i + 1] - 'a'] = 1;
-    memcpy(bigram_tab, t, sizeof t);
-    __atomic_store_n(&bigram_ready, 1, __ATOMIC_RELEASE);
+    pthread_once(&bigram_once, bigram_fill);
 }
 
 /* Whether two lower-case letters are one of the common pairs. */

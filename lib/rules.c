@@ -27,6 +27,15 @@ static char *lowerdup(const char *s)
     return d;
 }
 
+/* strdup into *dst, or WARD_ENOMEM: a copy that failed must fail the load,
+ * not leave a rule without its id or, worse, without its regex (it would
+ * load as a path-only rule and report every file its path matches). */
+static ward_status dup_into(char **dst, const char *s)
+{
+    *dst = strdup(s);
+    return *dst ? WARD_OK : WARD_ENOMEM;
+}
+
 static void free_strv(char **v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -188,7 +197,7 @@ static ward_status load_allowlist(loader *L, const toml_value *t, int global,
         const toml_value *v = toml_value_at(t, i);
         if (!strcmp(k, "description")) {
             const char *s = toml_str(v, NULL);
-            a->description = strdup(s ? s : "");
+            st = dup_into(&a->description, s ? s : "");
         } else if (!strcmp(k, "condition")) {
             const char *s = toml_str(v, NULL);
             if (!s || (strcasecmp(s, "or") && strcasecmp(s, "and")))
@@ -277,14 +286,14 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
             if (!s || !*s)
                 st = fail(L, v, "'id' must be a non-empty string");
             else
-                r->id = strdup(s);
+                st = dup_into(&r->id, s);
         } else if (!strcmp(k, "description")) {
-            r->description = strdup(s ? s : "");
+            st = dup_into(&r->description, s ? s : "");
         } else if (!strcmp(k, "regex")) {
             if (!s)
                 st = fail(L, v, "'regex' must be a string");
             else
-                r->regex = strdup(s);
+                st = dup_into(&r->regex, s);
         } else if (!strcmp(k, "secretGroup")) {
             int64_t g;
             if (toml_int(v, &g) || g < 0 || g > 99)
@@ -321,7 +330,7 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
             if (!s || !(r->validator = ward_validator_find(s)))
                 st = fail(L, v, "unknown validator '%s'", s ? s : "?");
             else
-                r->validator_name = strdup(s);
+                st = dup_into(&r->validator_name, s);
         } else if (!strcmp(k, "examples")) {
             if (toml_type_of(v) != TOML_TABLE)
                 st = fail(L, v, "'examples' must be a table");
@@ -356,9 +365,7 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
         st = load_allowlists(L, single_allow, many_allow, 0, &r->allowlists,
                              &r->n_allowlists);
     if (st == WARD_OK && !r->description)
-        r->description = strdup(r->id);
-    if (st == WARD_OK && (!r->id || !r->description))
-        st = WARD_ENOMEM;
+        st = dup_into(&r->description, r->id);
     if (st == WARD_OK) {
         /* Generic rules get the assignment-noise filters; a gitleaks config
          * has no confidence key, so its generic rule is recognised by name. */

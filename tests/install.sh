@@ -33,8 +33,12 @@ C
 export PKG_CONFIG_PATH=$(dirname "$pc")
 sed -i "s|^prefix=.*|prefix=$prefix|" "$pc"
 # a sanitized build's library needs the sanitizers' runtime at link time
+# (WARD_SANITIZE: ON for ASan + UBSan, thread for ThreadSanitizer)
 san=""
-grep -q '^WARD_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" && san="-fsanitize=address,undefined"
+case $(sed -n 's/^WARD_SANITIZE:[A-Z]*=//p' "$build/CMakeCache.txt") in
+  thread) san="-fsanitize=thread" ;;
+  ON | on | 1 | TRUE | true | YES | yes) san="-fsanitize=address,undefined" ;;
+esac
 # shellcheck disable=SC2046,SC2086
 cc $san -o "$prefix/hello" "$prefix/hello.c" $(pkg-config --cflags ward) \
   $(pkg-config --libs --static ward) -lm

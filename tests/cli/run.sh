@@ -31,6 +31,7 @@ for name in "${names[@]}"; do
   tmp=$(mktemp -d)
   (cd "$tmp" && env -i PATH="$bindir:/usr/bin:/bin" HOME="$tmp" TERM=dumb LC_ALL=C.UTF-8 \
       ASAN_OPTIONS="${ASAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+      TSAN_OPTIONS="${TSAN_OPTIONS:-}" \
       CASES="$here/cases" bash "$script" >"$tmp.out" 2>"$tmp.err" </dev/null)
   echo $? >"$tmp.rc"
   if [ $bless = 1 ]; then

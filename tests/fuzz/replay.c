@@ -4,6 +4,7 @@
  *   replay_X DIR_OR_FILE...   exits 0 when every input ran */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,10 @@ static long run_file(const char *path)
         return -1;
     /* Exact-size copy so ASan catches a read one past the input. */
     uint8_t *exact = malloc(n ? n : 1);
+    if (!exact) {
+        free(buf);
+        return -1;
+    }
     memcpy(exact, buf, n);
     free(buf);
     LLVMFuzzerTestOneInput(exact, n);
@@ -54,8 +59,13 @@ static long run(const char *path)
     }
     if (!S_ISDIR(sb.st_mode))
         return run_file(path);
-    struct dirent **list;
+    struct dirent **list = NULL;
     int n = scandir(path, &list, NULL, alphasort);
+    if (n < 0) {
+        /* list is left unset on failure: nothing to free */
+        fprintf(stderr, "replay: cannot read '%s': %s\n", path, strerror(errno));
+        return -1;
+    }
     long total = 0;
     for (int i = 0; i < n; i++) {
         if (list[i]->d_name[0] != '.') {

@@ -666,7 +666,7 @@ static void test_workspace_scan_and_config(void)
     double cid = num(cr, "id");
     sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":%.0f,\"result\":null}", cid);
     CHECK_INT(count(&t, "textDocument/publishDiagnostics"), 2);
-    CHECK_INT(count(&t, "$/progress"), 2 + count(&t, "$/progress") - 2);
+    CHECK_STR(str(t.n >= 2 ? t.msgs[t.n - 2] : NULL, "params.value.kind"), "end"); /* then the reply */
     CHECK(count(&t, "$/progress") >= 2);
     CHECK_STR(str(msg(&t, "$/progress"), "params.value.kind"), "begin");
     CHECK_INT(num(msg(&t, NULL), "id"), 20);

@@ -42,6 +42,10 @@ static ward_engine *engine(const char *config, int no_default)
     ward_status st = ward_engine_new(&o, &e, err, sizeof err);
     if (st)
         fprintf(stderr, "engine: %s\n", err);
+    /* Every config here is valid: an engine that fails to load fails the
+     * test, rather than passing each "finds nothing" check below. */
+    CHECK_INT(st, WARD_OK);
+    CHECK(e != NULL);
     return e;
 }
 
@@ -49,9 +53,11 @@ static got scan(ward_engine *e, const char *text, const char *path)
 {
     got g;
     memset(&g, 0, sizeof g);
-    ward_scanner *s;
-    if (ward_scanner_new(e, &s) == WARD_OK) {
-        ward_scan_buffer(s, text, strlen(text), path, collect, &g);
+    ward_scanner *s = NULL;
+    ward_status st = ward_scanner_new(e, &s);
+    CHECK_INT(st, WARD_OK);
+    if (st == WARD_OK) {
+        CHECK_INT(ward_scan_buffer(s, text, strlen(text), path, collect, &g), WARD_OK);
         ward_scanner_free(s);
     }
     return g;

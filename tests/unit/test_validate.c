@@ -163,6 +163,7 @@ static void test_jwt(void)
         CHECK_INT(vrun("jwt", buf, n, &why), WARD_V_VALID);
         /* Damage the payload's first character: its JSON breaks. */
         char *d = strchr(buf, '.');
+        CHECK(d != NULL); /* the damage below must happen */
         if (d) {
             d[1] = d[1] == 'Z' ? 'Y' : 'Z';
             CHECK_INT(vrun("jwt", buf, n, &why), WARD_V_INVALID);
@@ -443,6 +444,7 @@ static void test_pem_pgp(void)
      * taken as more body). */
     n = make_pem("PGP PRIVATE KEY BLOCK", "\n", pkt, sizeof pkt, "\n");
     char *e0 = strstr(buf, "-----END");
+    CHECK(e0 != NULL); /* the damage below must happen */
     if (e0) {
         memmove(e0 + 11, e0, strlen(e0) + 1);
         memcpy(e0, "=AAAA\nAAAA\n", 11);
@@ -456,6 +458,7 @@ static void test_pem_pgp(void)
     /* A checksum line that is not base64. */
     n = make_pem("PGP PRIVATE KEY BLOCK", "\n", pkt, sizeof pkt, "\n");
     char *e = strstr(buf, "-----END");
+    CHECK(e != NULL); /* the damage below must happen */
     if (e) {
         memmove(e + 6, e, strlen(e) + 1);
         memcpy(e, "=A*AA\n", 6);
