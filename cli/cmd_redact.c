@@ -57,18 +57,29 @@ static int write_all(int fd, const char *b, size_t n)
         ssize_t w = write(fd, b, n);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
             return -1;
+        }
         b += w;
         n -= (size_t)w;
     }
     return 0;
 }
 
+/* A failed write marks the output broken and is recorded for main(), which
+ * reports it (quietly for a closed pipe). */
+static void out_broken(out_t *o)
+{
+    o->broken = 1;
+    cli_out_error(errno);
+}
+
 static int out_flush(out_t *o)
 {
     if (o->len && !o->broken && write_all(o->fd, o->buf, o->len))
-        o->broken = 1;
+        out_broken(o);
     o->len = 0;
     return o->broken ? -1 : 0;
 }
@@ -79,8 +90,8 @@ static int on_write(const char *b, size_t n, void *user)
     if (o->broken)
         return 1;
     if (o->tty || n > sizeof o->buf) {
-        if (out_flush(o) || write_all(o->fd, b, n))
-            o->broken = 1;
+        if (!out_flush(o) && write_all(o->fd, b, n))
+            out_broken(o);
         return o->broken;
     }
     if (o->len + n > sizeof o->buf && out_flush(o))
