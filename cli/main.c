@@ -42,8 +42,10 @@ const cli_cmd cli_commands[] = {
      redact_opts, cmd_redact},
     {"mask", "[OPTIONS] -- CMD [ARGS...]", "run a command with secrets masked on screen",
      "Runs CMD in a pseudo-terminal and masks secrets in everything it prints before it "
-     "reaches the screen; keyboard input passes through.  Window-size changes and "
-     "termination signals are forwarded, the terminal is restored on exit, and the exit "
+     "reaches the screen; keyboard input passes through.  Input that is not a terminal "
+     "is passed on without echo, then end of file.  Window-size changes and termination "
+     "signals are forwarded; if CMD has not ended a second later, or on a second signal, "
+     "ward ends by that signal.  The terminal is restored on every way out, and the exit "
      "status is CMD's (128+N when a signal N ended it).  Works for interactive shells: "
      "ward mask -- bash.",
      redact_opts, cmd_mask},
