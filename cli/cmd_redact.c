@@ -3,8 +3,10 @@
  *
  * redact copies files or standard input to standard output through a
  * ward_redactor.  Input that pauses is flushed on timers: after SHORT_MS all
- * but a trailing run that could still become a secret, after LONG_MS all of
- * it, so `tail -f app.log | ward redact` shows lines as they come.
+ * but a trailing run of token characters, after LONG_MS all but a run that
+ * looks like a secret's start, after STALE_MS that run masked; so
+ * `tail -f app.log | ward redact` shows lines as they come, a prompt shows
+ * at once, and half a token never shows.
  *
  * mask runs a command in a pseudo-terminal and puts its output through the
  * same redactor before it reaches the screen.  Keyboard input passes through
@@ -37,6 +39,7 @@
 
 #define SHORT_MS 3
 #define LONG_MS 30
+#define STALE_MS 1000 /* a run that may be a secret's start is held this long */
 
 enum { O_STYLE = 256, O_CONFIG = 'c', O_NOCONFIG = 257 };
 
@@ -174,12 +177,16 @@ static int pause_timeout(const ward_redactor *r, const out_t *o, int level)
 {
     if (!ward_redactor_pending(r) && !o->len)
         return -1;
-    return level < WARD_FLUSH_SHORT ? SHORT_MS : LONG_MS;
+    if (level < 0)
+        return SHORT_MS;
+    return level == WARD_FLUSH_SHORT ? LONG_MS - SHORT_MS : STALE_MS - LONG_MS;
 }
 
 static int on_pause(ward_redactor *r, out_t *o, int *level)
 {
-    ward_flush_level lv = *level < WARD_FLUSH_SHORT ? WARD_FLUSH_SHORT : WARD_FLUSH_LONG;
+    ward_flush_level lv = *level < 0                   ? WARD_FLUSH_SHORT
+                          : *level == WARD_FLUSH_SHORT ? WARD_FLUSH_LONG
+                                                       : WARD_FLUSH_STALE;
     *level = lv;
     if (ward_redactor_flush(r, lv, on_write, o) == WARD_EABORT || out_flush(o))
         return -1;
@@ -302,7 +309,7 @@ static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 static void die(int sig, ward_redactor *r, out_t *o)
 {
     if (!o->broken)
-        ward_redactor_flush(r, WARD_FLUSH_END, on_write, o);
+        ward_redactor_flush(r, WARD_FLUSH_STALE, on_write, o);
     restore_tty();
     signal(sig, SIG_DFL);
     sigset_t s;
