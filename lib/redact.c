@@ -40,6 +40,7 @@ typedef struct span {
     size_t start, end;       /* clean offsets, or raw ones when raw is set */
     const char *rule;
     int raw;
+    int more;                /* the rest of a secret whose start went out */
 } span;
 
 #define TAIL 256           /* the released part of the current line kept */
@@ -133,6 +134,27 @@ static size_t esc_len(const char *p, size_t n)
     return 2;
 }
 
+/* Start of an escape sequence still unfinished at the end of buf[0, len),
+ * or len: it is held, since its rest would otherwise show as text and
+ * split the token after it. */
+static size_t open_escape(const char *buf, size_t len)
+{
+    const char *q = memrchr(buf, '\033', len);
+    if (!q)
+        return len;
+    size_t n = len - (size_t)(q - buf), i;
+    if (n < 2)
+        return (size_t)(q - buf);
+    if (q[1] == '[') {
+        for (i = 2; i < n && !((unsigned char)q[i] >= 0x40 && (unsigned char)q[i] <= 0x7e); i++)
+            ;
+        return i < n ? len : (size_t)(q - buf);
+    }
+    if (q[1] == ']' || q[1] == 'P' || q[1] == '_')
+        return memchr(q, '\a', n) ? len : (size_t)(q - buf);
+    return len;
+}
+
 /* Builds the escape-free copy of buf[0, len) and its map. */
 static int strip(ward_redactor *r, size_t len)
 {
@@ -177,7 +199,7 @@ static int on_finding(const ward_finding *f, void *user)
     size_t s0 = (size_t)f->offset, e0 = (size_t)(f->offset + f->length), k = r->ctx_shift;
     if (e0 <= k)
         return 0; /* wholly in what was released already */
-    return add_span(r, (span){s0 > k ? s0 - k : 0, e0 - k, f->rule_id, 0});
+    return add_span(r, (span){s0 > k ? s0 - k : 0, e0 - k, f->rule_id, 0, s0 < k});
 }
 
 /* Raw offsets of a span. */
@@ -247,13 +269,15 @@ static void emit(ward_redactor *r, size_t P, sink *k)
         span_raw(r, sp, &rs, &re);
         if (rs >= P || re <= at)
             continue; /* beyond the release point, or masked already */
+        int more = sp->more || rs < at;
         if (rs < at)
             rs = at; /* overlaps one already masked: mask the rest */
         if (re > P)
             re = P;
         put(k, buf + at, rs - at);
-        size_t shown = 0, o = 0;
-        if (r->style == WARD_MASK_FIXED) {
+        /* the rest of a secret shows no prefix and no second label */
+        size_t shown = more ? 4 : 0, o = 0;
+        if (r->style == WARD_MASK_FIXED && !more) {
             int n = snprintf(out, sizeof out, "[REDACTED:%s]", sp->rule);
             put(k, out, n > 0 && (size_t)n < sizeof out ? (size_t)n : 0);
         }
@@ -427,6 +451,8 @@ static ward_status release(ward_redactor *r, int stage, ward_write_fn fn, void *
         kb = open_key_block(r->buf, P);
         if (kb < P && len - kb < PEM_HOLD)
             P = kb;
+        size_t oe = open_escape(r->buf, len);
+        P = oe < P ? oe : P;
         if (P == 0 && len < WARD_REDACT_HOLD)
             return WARD_OK; /* the common case, before any work */
     }
@@ -457,6 +483,8 @@ static ward_status release(ward_redactor *r, int stage, ward_write_fn fn, void *
             if (kb < P && len - kb < PEM_HOLD && stage < ST_STALE)
                 P = kb;
         }
+        size_t oe = stage < ST_END ? open_escape(r->buf, len) : len;
+        P = oe < P ? oe : P;
     }
     if (P == 0 && len < WARD_REDACT_HOLD)
         return WARD_OK;
@@ -480,11 +508,11 @@ static ward_status release(ward_redactor *r, int stage, ward_write_fn fn, void *
     int extra = 0;
     if (lead)
         extra |= add_span(r, (span){0, lead < tlen ? raw_at(r, lead - 1, tlen) + 1 : len,
-                                    "partial", 1}) == 0;
+                                    "partial", 1, 1}) == 0;
     if (stage == ST_STALE && suspect)
-        extra |= add_span(r, (span){run_at, len, "partial", 1}) == 0;
+        extra |= add_span(r, (span){run_at, len, "partial", 1, 0}) == 0;
     if (stage == ST_STALE && kb < len && len - kb < PEM_HOLD)
-        extra |= add_span(r, (span){kb, len, "private-key", 1}) == 0;
+        extra |= add_span(r, (span){kb, len, "private-key", 1, 0}) == 0;
     if (extra) {
         sort_r = r;
         qsort(r->spans, r->n_spans, sizeof *r->spans, span_cmp);
@@ -504,7 +532,7 @@ static ward_status release(ward_redactor *r, int stage, ward_write_fn fn, void *
         /* A buffer with over a million secrets: mask all of it rather than
          * let any through unmasked. */
         r->n_spans = 1;
-        r->spans[0] = (span){0, len, "many", 1};
+        r->spans[0] = (span){0, len, "many", 1, 0};
     }
     sink k = {fn, user, 0};
     emit(r, P, &k);

@@ -299,6 +299,46 @@ static void test_paused_half_token_goes_stale(void)
     free(o.p);
 }
 
+/* Any split, any pauses: no secret shows in clear, and clean lines pass
+ * unchanged. */
+static void test_random_pauses(void)
+{
+    uint64_t x = 7;
+    for (int it = 0; it < 300; it++) {
+        char a[64], b[64], in[1024];
+        snprintf(a, sizeof a, "%s", fake("ghp_%{crc62:30}", (uint64_t)it + 100));
+        snprintf(b, sizeof b, "%s", fake("%{a62:20}%{digit:2}%{a62:18}", (uint64_t)it + 500));
+        snprintf(in, sizeof in,
+                 "plain line one\nx token=\033[31m%s\033[0m y\nAuthorization: Bearer %s\n"
+                 "plain line two\n",
+                 a, b);
+        size_t len = strlen(in), at = 0;
+        buf o = {calloc(1, 1), 0, 1};
+        ward_redactor *r;
+        ward_redactor_new(E, it % 2 ? WARD_MASK_DOTS : WARD_MASK_PREFIX, &r);
+        while (at < len) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            size_t n = 1 + x % 9;
+            if (n > len - at)
+                n = len - at;
+            ward_redactor_write(r, in + at, n, sink, &o);
+            at += n;
+            int lv = (int)(x >> 20) % 5; /* 3, 4: no pause */
+            for (int l = 0; l <= lv && lv < 3; l++)
+                ward_redactor_flush(r, l == 2 ? WARD_FLUSH_STALE : (ward_flush_level)l, sink, &o);
+        }
+        ward_redactor_flush(r, WARD_FLUSH_END, sink, &o);
+        if (shows_part(o.p, a) || shows_part(o.p, b)) {
+            fprintf(stderr, "iteration %d shows a secret: %s\n", it, o.p);
+            check_current_failed_ = 1;
+        }
+        CHECK(strstr(o.p, "plain line one\nx token=") == o.p);
+        CHECK(strstr(o.p, "\nplain line two\n") != NULL);
+        ward_redactor_free(r);
+        free(o.p);
+    }
+}
+
 static void test_prompt_released_at_once(void)
 {
     static const char *const prompts[] = {"Enter name: ", "password: ", "$ ", "[y/N] ",
@@ -356,6 +396,7 @@ int main(void)
     RUN(test_fixed_style);
     RUN(test_paused_half_token_held);
     RUN(test_paused_half_token_goes_stale);
+    RUN(test_random_pauses);
     RUN(test_prompt_released_at_once);
     RUN(test_paused_key_block_held);
     ward_engine_free(E);
