@@ -210,13 +210,18 @@ static void span_raw(const ward_redactor *r, const span *sp, size_t *rs, size_t 
     *re = m ? r->map[sp->end - 1] + 1 : sp->end;
 }
 
-static const ward_redactor *sort_r;
-static int span_cmp(const void *a, const void *b)
+static int span_cmp(const void *a, const void *b, void *r)
 {
     size_t as, ae, bs, be;
-    span_raw(sort_r, a, &as, &ae);
-    span_raw(sort_r, b, &bs, &be);
+    span_raw(r, a, &as, &ae);
+    span_raw(r, b, &bs, &be);
     return as < bs ? -1 : as > bs;
+}
+
+/* Orders the spans by raw start, as emit needs. */
+static void sort_spans(ward_redactor *r)
+{
+    qsort_r(r->spans, r->n_spans, sizeof *r->spans, span_cmp, r);
 }
 
 static int is_delim(char c)
@@ -389,10 +394,8 @@ static ward_status scan_with_tail(ward_redactor *r, const char *text, size_t tle
     r->ctx_shift = r->tail_len;
     ward_status st = ward_scan_buffer(r->s, r->ctx, r->tail_len + n, NULL, on_finding, r);
     r->ctx_shift = 0;
-    if (r->n_spans > before) {
-        sort_r = r; /* one thread per redactor; the comparator needs the map */
-        qsort(r->spans, r->n_spans, sizeof *r->spans, span_cmp);
-    }
+    if (r->n_spans > before)
+        sort_spans(r);
     return st;
 }
 
@@ -446,6 +449,17 @@ static ward_status release(ward_redactor *r, int stage, ward_write_fn fn, void *
             size_t q = len - 4096;
             while (q > len / 2 && !is_delim(r->buf[q - 1]))
                 q--;
+            if (!is_delim(r->buf[q - 1])) {
+                /* no delimiter: never cut a run that may be a secret, it
+                 * waits for the hold to fill and then goes out masked */
+                size_t s0 = q, e0 = q;
+                while (s0 && !is_delim(r->buf[s0 - 1]))
+                    s0--;
+                while (e0 < len && !is_delim(r->buf[e0]))
+                    e0++;
+                if ((r->cont && !s0) || may_start_secret(r, r->buf, s0, e0 - s0))
+                    q = s0;
+            }
             P = q;
         }
         kb = open_key_block(r->buf, P);
@@ -513,10 +527,8 @@ static ward_status release(ward_redactor *r, int stage, ward_write_fn fn, void *
         extra |= add_span(r, (span){run_at, len, "partial", 1, 0}) == 0;
     if (stage == ST_STALE && kb < len && len - kb < PEM_HOLD)
         extra |= add_span(r, (span){kb, len, "private-key", 1, 0}) == 0;
-    if (extra) {
-        sort_r = r;
-        qsort(r->spans, r->n_spans, sizeof *r->spans, span_cmp);
-    }
+    if (extra)
+        sort_spans(r);
     if (stage < ST_STALE) {
         for (size_t i = 0; i < r->n_spans; i++) {
             size_t rs, re;
@@ -525,8 +537,10 @@ static ward_status release(ward_redactor *r, int stage, ward_write_fn fn, void *
             if (rs < P && (re > P || (re == len && stage < ST_LONG)))
                 P = rs;
         }
-        if (P == 0)
+        if (P == 0 && len < WARD_REDACT_HOLD)
             return WARD_OK;
+        if (P == 0)
+            P = len; /* full: every span is masked, none may wait */
     }
     if (r->overflow) {
         /* A buffer with over a million secrets: mask all of it rather than

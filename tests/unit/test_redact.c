@@ -339,6 +339,32 @@ static void test_random_pauses(void)
     }
 }
 
+/* A suspect run longer than the hold: memory stays bounded, the redactor
+ * does not spin, and the run is masked all along. */
+static void test_endless_suspect_run(void)
+{
+    size_t n = 3u << 20;
+    char *in = malloc(n);
+    memcpy(in, "token=ghp_", 10);
+    for (size_t i = 10; i < n; i++)
+        in[i] = "abcdefgh"[i % 8];
+    buf o = {calloc(1, 1), 0, 1};
+    ward_redactor *r;
+    ward_redactor_new(E, WARD_MASK_FIXED, &r);
+    for (size_t at = 0; at < n; at += 65536) {
+        ward_redactor_write(r, in + at, n - at < 65536 ? n - at : 65536, sink, &o);
+        ward_redactor_flush(r, WARD_FLUSH_SHORT, sink, &o);
+        ward_redactor_flush(r, WARD_FLUSH_LONG, sink, &o);
+        CHECK(ward_redactor_pending(r) <= WARD_REDACT_HOLD);
+    }
+    ward_redactor_flush(r, WARD_FLUSH_END, sink, &o);
+    CHECK(strstr(o.p, "token=[REDACTED:partial]") == o.p);
+    CHECK(memmem(o.p, o.len, "abcdefgh", 8) == NULL);
+    ward_redactor_free(r);
+    free(o.p);
+    free(in);
+}
+
 static void test_prompt_released_at_once(void)
 {
     static const char *const prompts[] = {"Enter name: ", "password: ", "$ ", "[y/N] ",
@@ -397,6 +423,7 @@ int main(void)
     RUN(test_paused_half_token_held);
     RUN(test_paused_half_token_goes_stale);
     RUN(test_random_pauses);
+    RUN(test_endless_suspect_run);
     RUN(test_prompt_released_at_once);
     RUN(test_paused_key_block_held);
     ward_engine_free(E);
