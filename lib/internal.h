@@ -127,7 +127,8 @@ pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, c
                               size_t errlen);
 
 /* scan.c: whether v[0, n) starts with a token prefix a provider rule owns
- * ("ghp_"; "ghp-" too, a near miss of the format). */
+ * ("ghp_"; "ghp-" too, a near miss of the format): the length of the
+ * longest that matches, or 0. */
 int ward_provider_prefixed(const ward_engine *e, const char *v, size_t n);
 
 /* filter.c */

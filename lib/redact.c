@@ -365,7 +365,16 @@ static int after_assignment(const ward_engine *e, const char *c, size_t i)
 /* Whether the run text[start, start + run) may be the start of a secret. */
 static int may_start_secret(const ward_redactor *r, const char *text, size_t start, size_t run)
 {
-    if (ward_provider_prefixed(r->e, text + start, run))
+    /* A prefix of letters only ("key", "https", "akia") is a common word
+     * too: it counts once a digit follows, as in most tokens. */
+    const char *v = text + start;
+    size_t k = (size_t)ward_provider_prefixed(r->e, v, run);
+    int plain = 1;
+    for (size_t i = 0; i < k; i++)
+        plain &= isalpha((unsigned char)v[i]) != 0;
+    for (size_t i = k; plain && k && i < run; i++)
+        plain = !isdigit((unsigned char)v[i]);
+    if (k && !plain)
         return 1;
     char c[TAIL + 160];
     size_t n = 0;

@@ -380,7 +380,8 @@ static void test_prompt_released_at_once(void)
     }
     /* a last word that is no secret's start waits for the long pause only */
     static const char *const words[] = {"Loading the tokenizer", "export TOKEN",
-                                        "progress 45%", "ghost", "ERROR: disk"};
+                                        "progress 45%", "ghost", "ERROR: disk",
+                                        "curl https", "the keyboard", "Asia"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
         buf o = {calloc(1, 1), 0, 1};
         ward_redactor *r;
