@@ -59,6 +59,13 @@ void cli_print_man(FILE *out);
 /* Errors in the house style: "ward: cannot open 'x': reason". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Standard output.  A command that sees a write fail records the error
+ * (the first one counts) and stops writing; main() flushes stdout after
+ * every command, reports "cannot write to standard output" once and exits 2.
+ * A closed pipe (EPIPE) stays quiet and keeps the command's status, as
+ * `ward scan | head` users expect. */
+void cli_out_error(int err);
+
 /* Terminal facts, with WARD_FORCE_TTY=1 letting tests reach the TTY path. */
 int cli_isatty(int fd);
 int cli_want_color(const char *when); /* "auto", "always", "never" */

@@ -4,6 +4,7 @@
  * findings).  A broken pipe ends the program quietly.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -41,8 +42,10 @@ const cli_cmd cli_commands[] = {
      redact_opts, cmd_redact},
     {"mask", "[OPTIONS] -- CMD [ARGS...]", "run a command with secrets masked on screen",
      "Runs CMD in a pseudo-terminal and masks secrets in everything it prints before it "
-     "reaches the screen; keyboard input passes through.  Window-size changes and "
-     "termination signals are forwarded, the terminal is restored on exit, and the exit "
+     "reaches the screen; keyboard input passes through.  Input that is not a terminal "
+     "is passed on without echo, then end of file.  Window-size changes and termination "
+     "signals are forwarded; if CMD has not ended a second later, or on a second signal, "
+     "ward ends by that signal.  The terminal is restored on every way out, and the exit "
      "status is CMD's (128+N when a signal N ended it).  Works for interactive shells: "
      "ward mask -- bash.",
      redact_opts, cmd_mask},
@@ -161,6 +164,26 @@ static int cmd_version(int argc, char **argv)
     return EXIT_CLEAN;
 }
 
+static int out_errno;
+
+void cli_out_error(int err)
+{
+    if (!out_errno)
+        out_errno = err ? err : EIO;
+}
+
+/* Flushes standard output and turns a write error into the exit status. */
+static int finish(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout))
+        cli_out_error(errno);
+    if (!out_errno || out_errno == EPIPE)
+        return rc;
+    cli_error("cannot write to standard output: %s", strerror(out_errno));
+    return EXIT_ERROR;
+}
+
 int main(int argc, char **argv)
 {
     /* Writes to a closed pipe fail with EPIPE instead of killing us, so the
@@ -172,20 +195,17 @@ int main(int argc, char **argv)
     }
     const char *name = argv[1];
     if (!strcmp(name, "--help") || !strcmp(name, "-h"))
-        return cmd_help(1, argv);
+        return finish(cmd_help(1, argv));
     if (!strcmp(name, "--version") || !strcmp(name, "-V"))
-        return cmd_version(1, argv);
+        return finish(cmd_version(1, argv));
     if (!strcmp(name, "--man")) {
         cli_print_man(stdout);
-        return EXIT_CLEAN;
+        return finish(EXIT_CLEAN);
     }
     const cli_cmd *c = cli_find(name);
     if (!c) {
         cli_error("unknown command '%s' (see 'ward --help')", name);
         return EXIT_ERROR;
     }
-    int rc = c->run(argc - 1, argv + 1);
-    if (fflush(stdout) != 0 && rc != EXIT_ERROR)
-        return rc; /* a broken pipe at the very end: quiet, as promised */
-    return rc;
+    return finish(c->run(argc - 1, argv + 1));
 }

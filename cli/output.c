@@ -346,8 +346,10 @@ int reporter_finding_git(reporter *r, const ward_finding *f, const ward_commit *
     case FMT_SARIF: sarif_finding(r, f, c); break;
     }
     r->count++;
-    if (ferror(r->out))
+    if (ferror(r->out)) {
+        cli_out_error(errno);
         return -1;
+    }
     return 0;
 }
 
@@ -408,7 +410,10 @@ int reporter_finish(reporter *r)
         r->sarif_buf = NULL;
         r->rules_used = NULL;
     }
-    if (fflush(r->out) != 0 || ferror(r->out))
+    errno = 0;
+    if (fflush(r->out) != 0 || ferror(r->out)) {
+        cli_out_error(errno);
         return -1;
+    }
     return 0;
 }

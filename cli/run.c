@@ -332,7 +332,8 @@ int cli_run_end(cli_run *r, ward_engine *e, ward_status st, const char *err, con
     clear_progress(r);
     skip_summary(r);
     if (r->broken_pipe || reporter_finish(&r->rep) != 0) {
-        /* The reader went away: stop quietly, as `head` users expect. */
+        /* The output failed: main() reports it, or stays quiet when the
+         * reader went away, as `head` users expect. */
         cli_baseline_finish(&r->base, 0);
         ward_engine_free(e);
         return r->findings ? EXIT_FOUND : EXIT_CLEAN;

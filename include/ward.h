@@ -258,12 +258,26 @@ typedef enum ward_mask_style {
  * wrote then returns WARD_EABORT). */
 typedef int (*ward_write_fn)(const char *buf, size_t len, void *user);
 
+/* How much a flush may release.  A program calls SHORT after a few
+ * milliseconds without input, LONG after some tens, STALE after about a
+ * second (ward uses 3 ms, 30 ms, 1 s), END at end of input. */
 typedef enum ward_flush_level {
     WARD_FLUSH_SHORT = 0, /* a short pause: release all but a trailing run of
                            * token characters (it could still be the start of
                            * a secret) and an unfinished private-key block */
-    WARD_FLUSH_LONG = 1,  /* a long pause: release everything held */
-    WARD_FLUSH_END = 2    /* end of input */
+    WARD_FLUSH_LONG = 1,  /* a long pause: release everything held but a
+                           * trailing run that looks like the start of a
+                           * secret (a provider's token prefix such as
+                           * "ghp_", or a value after a secret-like
+                           * assignment: "token=", "password: ",
+                           * "Authorization: Bearer ") and an unfinished
+                           * private-key block; so a prompt goes out, and
+                           * half a token never does */
+    WARD_FLUSH_END = 2,   /* end of input: release everything */
+    WARD_FLUSH_STALE = 3  /* what LONG held waited long enough: release
+                           * everything, that run and key block masked (the
+                           * characters that continue the run later are
+                           * masked too, up to the next delimiter) */
 } ward_flush_level;
 
 typedef struct ward_redactor ward_redactor;
@@ -279,6 +293,8 @@ void ward_redactor_free(ward_redactor *r);
  * input, the output is byte-identical to it. */
 ward_status ward_redactor_write(ward_redactor *r, const char *buf, size_t len,
                                 ward_write_fn out, void *user);
+/* Releases held bytes as the level allows.  WARD_EINVAL for an unknown
+ * level. */
 ward_status ward_redactor_flush(ward_redactor *r, ward_flush_level level,
                                 ward_write_fn out, void *user);
 /* Bytes held back now, and secrets masked so far. */

@@ -126,6 +126,11 @@ void ward_allowlist_free(ward_allowlist *a);
 pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, char *err,
                               size_t errlen);
 
+/* scan.c: whether v[0, n) starts with a token prefix a provider rule owns
+ * ("ghp_"; "ghp-" too, a near miss of the format): the length of the
+ * longest that matches, or 0. */
+int ward_provider_prefixed(const ward_engine *e, const char *v, size_t n);
+
 /* filter.c */
 int ward_is_placeholder(const char *s, size_t len);
 int ward_is_generic_noise(const char *s, size_t len);

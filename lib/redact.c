@@ -8,6 +8,15 @@
  * straddles P moves P back to its start and stays held until it is complete;
  * then bytes [0, P) are written with each secret's characters masked.
  *
+ * A long pause releases everything but a run that looks like the start of a
+ * secret: it begins with a provider's token prefix (the engine's list), or
+ * follows a secret-like assignment ("token=", "Authorization: Bearer ",
+ * names from the generic rules' keywords).  Only a stale flush lets it go,
+ * masked; characters that continue it later are masked too (`cont`).  The
+ * released part of the current line is kept (`tail`) so that the rest of a
+ * line is scanned with its start: a value whose name went out on a pause is
+ * still recognised when it completes.
+ *
  * Terminal output interleaves ANSI escape sequences with text, sometimes in
  * the middle of a token.  When the buffer holds an ESC, the scan runs over a
  * copy with the sequences removed, and a map from that copy back to the raw
@@ -15,9 +24,11 @@
  * sequence passes through untouched.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -26,9 +37,14 @@
 static const char DOT[] = "\xe2\x97\x8f"; /* U+25CF BLACK CIRCLE */
 
 typedef struct span {
-    size_t start, end;       /* clean offsets */
+    size_t start, end;       /* clean offsets, or raw ones when raw is set */
     const char *rule;
+    int raw;
+    int more;                /* the rest of a secret whose start went out */
 } span;
+
+#define TAIL 256           /* the released part of the current line kept */
+#define CTX_SCAN 4096      /* how much of the buffer is scanned after it */
 
 struct ward_redactor {
     const ward_engine *e;
@@ -44,6 +60,11 @@ struct ward_redactor {
     size_t n_spans, cap_spans;
     uint64_t masked;
     int overflow;            /* too many findings in one buffer to mask singly */
+    int cont;                /* the last release ended inside a masked secret */
+    char tail[TAIL];         /* escape-free end of the released part of the line */
+    size_t tail_len;
+    char *ctx;               /* tail + the start of the buffer, for one scan */
+    size_t ctx_shift;        /* findings from that scan: offset - ctx_shift */
 };
 
 ward_status ward_redactor_new(const ward_engine *e, ward_mask_style style, ward_redactor **out)
@@ -74,6 +95,7 @@ void ward_redactor_free(ward_redactor *r)
     free(r->clean);
     free(r->map);
     free(r->spans);
+    free(r->ctx);
     free(r);
 }
 
@@ -112,6 +134,27 @@ static size_t esc_len(const char *p, size_t n)
     return 2;
 }
 
+/* Start of an escape sequence still unfinished at the end of buf[0, len),
+ * or len: it is held, since its rest would otherwise show as text and
+ * split the token after it. */
+static size_t open_escape(const char *buf, size_t len)
+{
+    const char *q = memrchr(buf, '\033', len);
+    if (!q)
+        return len;
+    size_t n = len - (size_t)(q - buf), i;
+    if (n < 2)
+        return (size_t)(q - buf);
+    if (q[1] == '[') {
+        for (i = 2; i < n && !((unsigned char)q[i] >= 0x40 && (unsigned char)q[i] <= 0x7e); i++)
+            ;
+        return i < n ? len : (size_t)(q - buf);
+    }
+    if (q[1] == ']' || q[1] == 'P' || q[1] == '_')
+        return memchr(q, '\a', n) ? len : (size_t)(q - buf);
+    return len;
+}
+
 /* Builds the escape-free copy of buf[0, len) and its map. */
 static int strip(ward_redactor *r, size_t len)
 {
@@ -134,9 +177,8 @@ static int strip(ward_redactor *r, size_t len)
     return 0;
 }
 
-static int on_finding(const ward_finding *f, void *user)
+static int add_span(ward_redactor *r, span sp)
 {
-    ward_redactor *r = user;
     if (r->n_spans == r->cap_spans) {
         size_t nc = r->cap_spans ? r->cap_spans * 2 : 16;
         span *ns = nc <= (1u << 20) ? realloc(r->spans, nc * sizeof *ns) : NULL;
@@ -147,9 +189,39 @@ static int on_finding(const ward_finding *f, void *user)
         r->spans = ns;
         r->cap_spans = nc;
     }
-    r->spans[r->n_spans++] = (span){(size_t)f->offset, (size_t)(f->offset + f->length),
-                                    f->rule_id};
+    r->spans[r->n_spans++] = sp;
     return 0;
+}
+
+static int on_finding(const ward_finding *f, void *user)
+{
+    ward_redactor *r = user;
+    size_t s0 = (size_t)f->offset, e0 = (size_t)(f->offset + f->length), k = r->ctx_shift;
+    if (e0 <= k)
+        return 0; /* wholly in what was released already */
+    return add_span(r, (span){s0 > k ? s0 - k : 0, e0 - k, f->rule_id, 0, s0 < k});
+}
+
+/* Raw offsets of a span. */
+static void span_raw(const ward_redactor *r, const span *sp, size_t *rs, size_t *re)
+{
+    int m = r->mapped && !sp->raw;
+    *rs = m ? r->map[sp->start] : sp->start;
+    *re = m ? r->map[sp->end - 1] + 1 : sp->end;
+}
+
+static int span_cmp(const void *a, const void *b, void *r)
+{
+    size_t as, ae, bs, be;
+    span_raw(r, a, &as, &ae);
+    span_raw(r, b, &bs, &be);
+    return as < bs ? -1 : as > bs;
+}
+
+/* Orders the spans by raw start, as emit needs. */
+static void sort_spans(ward_redactor *r)
+{
+    qsort_r(r->spans, r->n_spans, sizeof *r->spans, span_cmp, r);
 }
 
 static int is_delim(char c)
@@ -194,18 +266,23 @@ static void put(sink *k, const char *b, size_t n)
 static void emit(ward_redactor *r, size_t P, sink *k)
 {
     const char *buf = r->buf;
-    int mapped = r->mapped;
     size_t at = 0; /* raw bytes written so far */
     char out[4096];
     for (size_t i = 0; i < r->n_spans && !k->stop; i++) {
         const span *sp = &r->spans[i];
-        size_t rs = mapped ? r->map[sp->start] : sp->start;
-        if (rs >= P || rs < at)
-            continue; /* beyond the release point, or inside one already masked */
+        size_t rs, re;
+        span_raw(r, sp, &rs, &re);
+        if (rs >= P || re <= at)
+            continue; /* beyond the release point, or masked already */
+        int more = sp->more || rs < at;
+        if (rs < at)
+            rs = at; /* overlaps one already masked: mask the rest */
+        if (re > P)
+            re = P;
         put(k, buf + at, rs - at);
-        size_t re = mapped ? r->map[sp->end - 1] + 1 : sp->end;
-        size_t shown = 0, o = 0;
-        if (r->style == WARD_MASK_FIXED) {
+        /* the rest of a secret shows no prefix and no second label */
+        size_t shown = more ? 4 : 0, o = 0;
+        if (r->style == WARD_MASK_FIXED && !more) {
             int n = snprintf(out, sizeof out, "[REDACTED:%s]", sp->rule);
             put(k, out, n > 0 && (size_t)n < sizeof out ? (size_t)n : 0);
         }
@@ -243,44 +320,166 @@ static void emit(ward_redactor *r, size_t P, sink *k)
         put(k, buf + at, P - at);
 }
 
-/* Chooses the release point for a level (-1: new input arrived), scans, and
- * writes what is released. */
-static ward_status release(ward_redactor *r, int level, ward_write_fn fn, void *user)
+/* Whether the name before a value (ctx ends where the value starts) makes
+ * it a secret: `NAME = "`, `NAME: `, `NAME := `, `NAME => `, and
+ * `Authorization: Bearer `, NAME holding a generic rule's keyword. */
+static int after_assignment(const ward_engine *e, const char *c, size_t i)
 {
-    size_t len = r->len, P;
+    if (i && strchr("\"'`", c[i - 1]))
+        i--;
+    size_t j = i, w;
+    while (j && (c[j - 1] == ' ' || c[j - 1] == '\t'))
+        j--;
+    for (w = j; w && isalpha((unsigned char)c[w - 1]);)
+        w--;
+    if (j < i && j - w >= 5 && j - w <= 6 &&
+        (!strncasecmp(c + w, "bearer", 6) || !strncasecmp(c + w, "token", j - w) ||
+         !strncasecmp(c + w, "basic", j - w)))
+        i = w; /* an HTTP authentication scheme */
+    while (i && (c[i - 1] == ' ' || c[i - 1] == '\t'))
+        i--;
+    if (i >= 2 && c[i - 1] == '>' && c[i - 2] == '=')
+        i -= 2;
+    else if (i && (c[i - 1] == '=' || c[i - 1] == ':'))
+        i -= i >= 2 && c[i - 1] == '=' && c[i - 2] == ':' ? 2 : 1;
+    else
+        return 0;
+    while (i && (c[i - 1] == ' ' || c[i - 1] == '\t'))
+        i--;
+    for (int q = 0; q < 2 && i && strchr("\"']", c[i - 1]); q++)
+        i--;
+    size_t k = i;
+    while (k && (isalnum((unsigned char)c[k - 1]) || strchr("_.-", c[k - 1])))
+        k--;
+    if (k == i)
+        return 0;
+    for (size_t ri = 0; ri < e->n_rules; ri++) {
+        const ward_rule *ru = &e->rules[ri];
+        for (size_t n = 0; ru->generic && n < ru->n_keywords; n++)
+            if (ward_memmem_ci(c + k, i - k, ru->keywords[n], strlen(ru->keywords[n])))
+                return 1;
+    }
+    return 0;
+}
+
+/* Whether the run text[start, start + run) may be the start of a secret. */
+static int may_start_secret(const ward_redactor *r, const char *text, size_t start, size_t run)
+{
+    /* A prefix of letters only ("key", "https", "akia") is a common word
+     * too: it counts once a digit follows, as in most tokens. */
+    const char *v = text + start;
+    size_t k = (size_t)ward_provider_prefixed(r->e, v, run);
+    int plain = 1;
+    for (size_t i = 0; i < k; i++)
+        plain &= isalpha((unsigned char)v[i]) != 0;
+    for (size_t i = k; plain && k && i < run; i++)
+        plain = !isdigit((unsigned char)v[i]);
+    if (k && !plain)
+        return 1;
+    char c[TAIL + 160];
+    size_t n = 0;
+    if (start < 160) {
+        memcpy(c, r->tail, r->tail_len);
+        n = r->tail_len;
+    }
+    size_t from = start < 160 ? 0 : start - 160;
+    memcpy(c + n, text + from, start - from);
+    return after_assignment(r->e, c, n + start - from);
+}
+
+/* Scans the tail of the line released so far with the start of text, so a
+ * secret whose start went out on a pause is still found; its part in text
+ * is added to the spans. */
+static ward_status scan_with_tail(ward_redactor *r, const char *text, size_t tlen)
+{
+    if (!r->tail_len)
+        return WARD_OK;
+    if (!r->ctx && !(r->ctx = malloc(TAIL + CTX_SCAN)))
+        return WARD_ENOMEM;
+    size_t n = tlen < CTX_SCAN ? tlen : CTX_SCAN;
+    memcpy(r->ctx, r->tail, r->tail_len);
+    memcpy(r->ctx + r->tail_len, text, n);
+    size_t before = r->n_spans;
+    r->ctx_shift = r->tail_len;
+    ward_status st = ward_scan_buffer(r->s, r->ctx, r->tail_len + n, NULL, on_finding, r);
+    r->ctx_shift = 0;
+    if (r->n_spans > before)
+        sort_spans(r);
+    return st;
+}
+
+/* Remembers the escape-free end of the released line, for after_assignment
+ * and scan_with_tail. */
+static void keep_tail(ward_redactor *r, size_t P)
+{
+    const char *b = r->buf;
+    const char *nl = memrchr(b, '\n', P);
+    size_t i = 0;
+    if (nl) {
+        i = (size_t)(nl - b) + 1;
+        r->tail_len = 0;
+    }
+    while (i < P) {
+        if (b[i] == '\033') {
+            i += esc_len(b + i, P - i);
+            continue;
+        }
+        if (r->tail_len == TAIL) {
+            memmove(r->tail, r->tail + TAIL / 2, TAIL / 2);
+            r->tail_len = TAIL / 2;
+        }
+        r->tail[r->tail_len++] = b[i++];
+    }
+}
+
+/* Stages of a release, in order of how much may go. */
+enum { ST_INPUT, ST_SHORT, ST_LONG, ST_STALE, ST_END };
+
+/* Raw offset of clean offset c (c == tlen: the end). */
+static size_t raw_at(const ward_redactor *r, size_t c, size_t tlen)
+{
+    if (c >= tlen)
+        return r->len;
+    return r->mapped ? r->map[c] : c;
+}
+
+/* Chooses the release point for a stage, scans, and writes what is
+ * released. */
+static ward_status release(ward_redactor *r, int stage, ward_write_fn fn, void *user)
+{
+    size_t len = r->len, P = 0, kb = len;
     if (!len)
         return WARD_OK;
-    const char *nl = memrchr(r->buf, '\n', len);
-    if (level >= WARD_FLUSH_LONG) {
-        P = len;
-    } else if (level == WARD_FLUSH_SHORT) {
-        size_t run = 0;
-        while (run < len && !is_delim(r->buf[len - 1 - run]))
-            run++;
-        P = len - run;
-    } else {
+    if (stage == ST_INPUT) {
+        const char *nl = memrchr(r->buf, '\n', len);
         P = nl ? (size_t)(nl - r->buf) + 1 : 0;
         if (!nl && len > LONG_LINE) {
             /* An endless line: cut it at a delimiter well before its end. */
             size_t q = len - 4096;
             while (q > len / 2 && !is_delim(r->buf[q - 1]))
                 q--;
+            if (!is_delim(r->buf[q - 1])) {
+                /* no delimiter: never cut a run that may be a secret, it
+                 * waits for the hold to fill and then goes out masked */
+                size_t s0 = q, e0 = q;
+                while (s0 && !is_delim(r->buf[s0 - 1]))
+                    s0--;
+                while (e0 < len && !is_delim(r->buf[e0]))
+                    e0++;
+                if ((r->cont && !s0) || may_start_secret(r, r->buf, s0, e0 - s0))
+                    q = s0;
+            }
             P = q;
         }
-    }
-    if (level < WARD_FLUSH_LONG) {
-        size_t kb = open_key_block(r->buf, P);
+        kb = open_key_block(r->buf, P);
         if (kb < P && len - kb < PEM_HOLD)
             P = kb;
+        size_t oe = open_escape(r->buf, len);
+        P = oe < P ? oe : P;
+        if (P == 0 && len < WARD_REDACT_HOLD)
+            return WARD_OK; /* the common case, before any work */
     }
-    if (P == 0 && len < WARD_REDACT_HOLD)
-        return WARD_OK;
-    if (P == 0)
-        P = len; /* the hold is full: nothing more can wait */
-
-    /* Scan everything held, so a secret straddling P is seen whole. */
-    r->n_spans = 0;
-    r->overflow = 0;
+    /* Everything else is decided on the text without escape sequences. */
     const char *text = r->buf;
     size_t tlen = len;
     if (memchr(r->buf, '\033', len)) {
@@ -290,27 +489,85 @@ static ward_status release(ward_redactor *r, int level, ward_write_fn fn, void *
         tlen = r->clean_len;
     }
     r->mapped = text != r->buf;
+    size_t run = 0, lead = 0;
+    while (run < tlen && !is_delim(text[tlen - 1 - run]))
+        run++;
+    while (r->cont && lead < tlen && !is_delim(text[lead]))
+        lead++;
+    size_t run_at = raw_at(r, tlen - run, tlen);
+    int suspect = 0;
+    if (run && stage >= ST_LONG && stage <= ST_STALE)
+        suspect = (r->cont && lead == tlen) || may_start_secret(r, text, tlen - run, run);
+
+    if (stage != ST_INPUT) {
+        P = stage == ST_SHORT || (stage == ST_LONG && suspect) ? run_at : len;
+        if (stage <= ST_STALE) {
+            kb = open_key_block(r->buf, stage == ST_STALE ? len : P);
+            if (kb < P && len - kb < PEM_HOLD && stage < ST_STALE)
+                P = kb;
+        }
+        size_t oe = stage < ST_END ? open_escape(r->buf, len) : len;
+        P = oe < P ? oe : P;
+    }
+    if (P == 0 && len < WARD_REDACT_HOLD)
+        return WARD_OK;
+    if (P == 0) {
+        P = len; /* the hold is full: nothing more can wait, so mask */
+        kb = len;
+        stage = ST_STALE;
+        suspect = run && (lead == tlen || may_start_secret(r, text, tlen - run, run));
+    }
+
+    /* Scan everything held, so a secret straddling P is seen whole. */
+    r->n_spans = 0;
+    r->overflow = 0;
     ward_status st = ward_scan_buffer(r->s, text, tlen, NULL, on_finding, r);
+    if (st == WARD_OK)
+        st = scan_with_tail(r, text, tlen);
     if (st != WARD_OK)
         return st;
-    int mapped = r->mapped;
-    if (level < WARD_FLUSH_END) {
+    /* What must be masked though no rule matched: the rest of a secret
+     * masked before, and on a stale flush what a long one held. */
+    int extra = 0;
+    if (lead)
+        extra |= add_span(r, (span){0, lead < tlen ? raw_at(r, lead - 1, tlen) + 1 : len,
+                                    "partial", 1, 1}) == 0;
+    if (stage == ST_STALE && suspect)
+        extra |= add_span(r, (span){run_at, len, "partial", 1, 0}) == 0;
+    if (stage == ST_STALE && kb < len && len - kb < PEM_HOLD)
+        extra |= add_span(r, (span){kb, len, "private-key", 1, 0}) == 0;
+    if (extra)
+        sort_spans(r);
+    if (stage < ST_STALE) {
         for (size_t i = 0; i < r->n_spans; i++) {
-            size_t rs = mapped ? r->map[r->spans[i].start] : r->spans[i].start;
-            size_t re = mapped ? r->map[r->spans[i].end - 1] + 1 : r->spans[i].end;
+            size_t rs, re;
+            span_raw(r, &r->spans[i], &rs, &re);
             /* a secret reaching the end of what is held may still grow */
-            if (rs < P && (re > P || (re == len && level < WARD_FLUSH_LONG)))
+            if (rs < P && (re > P || (re == len && stage < ST_LONG)))
                 P = rs;
         }
+        if (P == 0 && len < WARD_REDACT_HOLD)
+            return WARD_OK;
+        if (P == 0)
+            P = len; /* full: every span is masked, none may wait */
     }
     if (r->overflow) {
         /* A buffer with over a million secrets: mask all of it rather than
          * let any through unmasked. */
         r->n_spans = 1;
-        r->spans[0] = (span){0, tlen, "many"};
+        r->spans[0] = (span){0, len, "many", 1, 0};
     }
     sink k = {fn, user, 0};
     emit(r, P, &k);
+    /* A masked secret that ends where the release does may go on. */
+    int cont = 0;
+    for (size_t i = 0; i < r->n_spans && stage != ST_END; i++) {
+        size_t rs, re;
+        span_raw(r, &r->spans[i], &rs, &re);
+        cont |= rs < P && re >= P;
+    }
+    r->cont = cont;
+    keep_tail(r, P);
     memmove(r->buf, r->buf + P, len - P);
     r->len = len - P;
     return k.stop ? WARD_EABORT : WARD_OK;
@@ -324,7 +581,7 @@ ward_status ward_redactor_write(ward_redactor *r, const char *buf, size_t len,
     while (len) {
         size_t room = WARD_REDACT_HOLD - r->len;
         if (!room) {
-            ward_status st = release(r, WARD_FLUSH_LONG, out, user);
+            ward_status st = release(r, ST_LONG, out, user);
             if (st)
                 return st;
             continue;
@@ -334,7 +591,7 @@ ward_status ward_redactor_write(ward_redactor *r, const char *buf, size_t len,
         r->len += n;
         buf += n;
         len -= n;
-        ward_status st = release(r, -1, out, user);
+        ward_status st = release(r, ST_INPUT, out, user);
         if (st)
             return st;
     }
@@ -344,7 +601,8 @@ ward_status ward_redactor_write(ward_redactor *r, const char *buf, size_t len,
 ward_status ward_redactor_flush(ward_redactor *r, ward_flush_level level, ward_write_fn out,
                                 void *user)
 {
-    if (!r || !out)
+    static const int stage[] = {ST_SHORT, ST_LONG, ST_END, ST_STALE};
+    if (!r || !out || (unsigned)level >= sizeof stage / sizeof *stage)
         return WARD_EINVAL;
-    return release(r, (int)level, out, user);
+    return release(r, stage[level], out, user);
 }

@@ -374,22 +374,25 @@ static int rule_path_ok(ward_scanner *s, size_t ri)
     return s->path_ok[ri] > 0;
 }
 
-/* Whether a value starts with a token prefix a provider rule owns; a
+/* Whether a value starts with a token prefix a provider rule owns (the
+ * length of the longest that matches, or 0); a
  * prefix's closing separator may differ ("ghp-" for "ghp_"), since that too
  * is a near miss of the provider's format. */
-static int provider_prefixed(const ward_engine *e, const char *v, size_t n)
+int ward_provider_prefixed(const ward_engine *e, const char *v, size_t n)
 {
     static const char seps[] = "_-.";
+    int best = 0;
     for (size_t i = 0; i < e->n_prefixes; i++) {
         const char *p = e->prefixes[i];
         size_t k = strlen(p);
         if (k > n)
             continue;
         int sep = strchr(seps, p[k - 1]) != NULL;
-        if (!strncasecmp(v, p, k - sep) && (!sep || (v[k - 1] && strchr(seps, v[k - 1]))))
-            return 1;
+        if (!strncasecmp(v, p, k - sep) && (!sep || (v[k - 1] && strchr(seps, v[k - 1]))) &&
+            (int)k > best)
+            best = (int)k;
     }
-    return 0;
+    return best;
 }
 
 static const char *default_reason(ward_confidence c)
@@ -438,7 +441,7 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         return;
     if (ward_is_placeholder(secret, sl))
         return;
-    if (r->generic && (ward_is_generic_noise(secret, sl) || provider_prefixed(s->e, secret, sl) ||
+    if (r->generic && (ward_is_generic_noise(secret, sl) || ward_provider_prefixed(s->e, secret, sl) ||
                        ward_generic_path_noise(c->path) ||
                        ward_generic_line_noise(buf + ls, le - ls, ss - ls, sl)))
         return;
