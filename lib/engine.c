@@ -669,5 +669,6 @@ ward_status ward_engine_rule(const ward_engine *e, size_t i, ward_rule_info *inf
     info->n_negative = r->n_negative;
     info->positive = (const char *const *)r->positive;
     info->negative = (const char *const *)r->negative;
+    info->revoke = r->revoke;
     return WARD_OK;
 }

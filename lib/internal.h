@@ -68,6 +68,7 @@ typedef struct ward_rule {
     size_t n_allowlists;
     char **positive, **negative;
     size_t n_positive, n_negative;
+    char *revoke;                 /* where the owner revokes it (URL or a line), or NULL */
 
     enum ward_hs_mode hs_mode;
     unsigned max_width;           /* longest match, capped at WARD_MAX_WINDOW */
