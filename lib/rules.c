@@ -83,6 +83,7 @@ void ward_rules_free_rule(ward_rule *r)
     free_strv(r->positive, r->n_positive);
     free_strv(r->negative, r->n_negative);
     free(r->revoke);
+    free(r->hs_regex);
     pcre2_code *re = atomic_load(&r->re);
     if (re)
         pcre2_code_free(re);
@@ -326,17 +327,27 @@ static ward_status near_regex(loader *L, const toml_value *at, ward_rule *r, cha
                 fputs("[_.-]?", f);
         fputc(')', f);
     }
-    fprintf(f, ")[\\w.:\\t -]{0,30}['\"`\\])\\t ]{0,4}"
-               "(?:[:!?]{0,2}={1,3}>?|:|>|,|\\(|[Vv]alue=)[\\t '\"`]{0,4}"
+    fputs(")[\\w.:\\t -]{0,30}['\"`\\])\\t ]{0,4}", f);
+    long assign = ftell(f);
+    fprintf(f, "(?:[:!?]{0,2}={1,3}>?|:|>|,|\\(|[Vv]alue=)[\\t '\"`]{0,4}"
                "(%s)(?:[\\s'\"`;,<>)\\]}&|\\\\]|$)",
             value);
-    if (fclose(f) != 0 || !re) {
+    if (fclose(f) != 0 || !re || assign < 0) {
         free(re);
         return st ? st : WARD_ENOMEM;
     }
     if (st != WARD_OK) {
         free(re);
         return st;
+    }
+    /* Vectorscan looks for the name and the operator's first character
+     * only: the value's repeats, for hundreds of rules, would more than
+     * double the database's compile time, and PCRE2 confirms each
+     * candidate with the whole regex from the name on. */
+    if (asprintf(&r->hs_regex, "%.*s[=:>,(!?Vv]", (int)assign, re) < 0) {
+        r->hs_regex = NULL;
+        free(re);
+        return WARD_ENOMEM;
     }
     r->regex = re;
     r->secret_group = 1;
