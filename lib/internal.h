@@ -72,6 +72,12 @@ typedef struct ward_rule {
     /* What Vectorscan compiles instead of regex, or NULL: a cheaper superset
      * (PCRE2 confirms every candidate with regex anyway). */
     char *hs_regex;
+    /* The tier below the documented shape: the provider's prefix with
+     * another length or alphabet.  Its matches that no `regex` match
+     * overlaps are reported at medium at most.  Compiled lazily. */
+    char *loose;
+    _Atomic(pcre2_code *) loose_re;
+    _Atomic int loose_failed;
 
     enum ward_hs_mode hs_mode;
     unsigned max_width;           /* longest match, capped at WARD_MAX_WINDOW */
@@ -104,6 +110,8 @@ struct ward_engine {
 };
 
 /* engine.c */
+/* The same for a rule's `loose` regex (rules.c); NULL when it has none. */
+pcre2_code *ward_rule_loose_code(const struct ward_engine *e, ward_rule *r);
 pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r);
 int ward_engine_warn(struct ward_engine *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -27,6 +27,8 @@
 /* How far past a reported end PCRE2 may look: to the end of the line, for
  * trailing context such as \b or a closing delimiter. */
 #define WINDOW_AFTER 256u
+/* Matches of the documented shape a window remembers for the loose pass. */
+#define LOOSE_SPANS 64u
 /* Hard caps so a hostile input cannot grow memory without bound. */
 #define MAX_WINDOWS (1u << 20)
 #define MAX_RAW (1u << 20)
@@ -401,9 +403,13 @@ static const char *default_reason(ward_confidence c)
     }
 }
 
-/* Filters one PCRE2 match and records it as a candidate finding. */
+/* The reason a match of a rule's `loose` regex gives for its tier. */
+static const char loose_reason[] = "shape differs from the documented format";
+
+/* Filters one PCRE2 match and records it as a candidate finding; loose says
+ * it matched the rule's `loose` regex, not the documented shape. */
 static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCRE2_SIZE *ov,
-                     int rc)
+                     int rc, int loose)
 {
     const ward_chunk *c = s->chunk;
     const ward_rule *r = &s->e->rules[ri];
@@ -438,6 +444,10 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         return;
     if (ward_is_placeholder(secret, sl))
         return;
+    /* A loose shape is only a token when it reads as random: the prefix
+     * also starts names (npm_config_registry, ghp_token_length). */
+    if (loose && !ward_looks_random(secret, sl))
+        return;
     if (r->generic && (ward_is_generic_noise(secret, sl) || provider_prefixed(s->e, secret, sl) ||
                        ward_generic_path_noise(c->path) ||
                        ward_generic_line_noise(buf + ls, le - ls, ss - ls, sl)))
@@ -451,7 +461,13 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         return;
     ward_confidence conf = r->confidence;
     const char *reason = default_reason(conf);
-    if (r->validator) {
+    if (loose) {
+        /* The provider's prefix in another length or alphabet: likely its
+         * token still, but nothing about it is proven. */
+        if (conf > WARD_CONF_MEDIUM)
+            conf = WARD_CONF_MEDIUM;
+        reason = loose_reason;
+    } else if (r->validator) {
         const char *why = NULL;
         ward_vresult v = r->validator->fn(secret, sl, &why);
         if (v == WARD_V_VALID)
@@ -503,19 +519,36 @@ static void confirm(ward_scanner *s, size_t ri, size_t ws, size_t we)
      * and lookbehinds see the real bytes before the window; only the end is
      * stretched a little, to the end of its line, for trailing context. */
     we = line_end(c->buf, c->len, we, WINDOW_AFTER);
-    size_t pos = ws;
-    while (pos < we) {
-        int rc = pcre2_match(code, (PCRE2_SPTR)c->buf, we, pos, 0, s->md, s->mctx);
-        if (rc <= 0)
-            break; /* no match, or the backtracking budget ran out */
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
-        if (ov[1] <= ov[0]) {
-            pos = ov[0] + 1;
-            continue;
+    pcre2_code *loose = ward_rule_loose_code(s->e, r);
+    /* The documented shape's matches, so the loose pass skips what they
+     * cover (whether or not they became findings). */
+    size_t spans[2 * LOOSE_SPANS], n_spans = 0;
+    for (int pass = 0; pass < (loose ? 2 : 1); pass++) {
+        size_t pos = ws;
+        while (pos < we) {
+            int rc = pcre2_match(pass ? loose : code, (PCRE2_SPTR)c->buf, we, pos, 0, s->md,
+                                 s->mctx);
+            if (rc <= 0)
+                break; /* no match, or the backtracking budget ran out */
+            const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+            if (ov[1] <= ov[0]) {
+                pos = ov[0] + 1;
+                continue;
+            }
+            size_t end = ov[1], k = 0;
+            if (!pass && n_spans <= LOOSE_SPANS) {
+                if (n_spans < LOOSE_SPANS)
+                    spans[2 * n_spans] = ov[0], spans[2 * n_spans + 1] = end;
+                n_spans++;
+            }
+            while (pass && k < n_spans && (spans[2 * k + 1] <= ov[0] || end <= spans[2 * k]))
+                k++;
+            if (!pass || k == n_spans)
+                consider(s, ri, ov[0], end, ov, rc, pass);
+            pos = end;
         }
-        size_t end = ov[1];
-        consider(s, ri, ov[0], end, ov, rc);
-        pos = end;
+        if (n_spans > LOOSE_SPANS)
+            break; /* too crowded to tell the shapes apart: the documented one only */
     }
 }
 
