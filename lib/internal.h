@@ -78,6 +78,12 @@ typedef struct ward_rule {
     char *loose;
     _Atomic(pcre2_code *) loose_re;
     _Atomic int loose_failed;
+    char *reason;                 /* the rule's own reason text, or NULL */
+    /* Rules whose finding near this one's proves it (an identifier that
+     * goes with this secret): then this one is high, for pair_reason. */
+    char **pairs;
+    size_t n_pairs;
+    char *pair_reason;
 
     enum ward_hs_mode hs_mode;
     unsigned max_width;           /* longest match, capped at WARD_MAX_WINDOW */

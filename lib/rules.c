@@ -104,6 +104,9 @@ void ward_rules_free_rule(ward_rule *r)
     free(r->revoke);
     free(r->hs_regex);
     free(r->loose);
+    free(r->reason);
+    free_strv(r->pairs, r->n_pairs);
+    free(r->pair_reason);
     pcre2_code *lre = atomic_load(&r->loose_re);
     if (lre)
         pcre2_code_free(lre);
@@ -453,6 +456,16 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
                 st = fail(L, v, "'revoke' must be a URL or one line of text");
             else if (!(r->revoke = strdup(s)))
                 st = WARD_ENOMEM;
+        } else if (!strcmp(k, "reason")) {
+            free(r->reason);
+            r->reason = NULL;
+            if (!s || !*s || strchr(s, '\n'))
+                st = fail(L, v, "'reason' must be one line of text");
+            else if (!(r->reason = strdup(s)))
+                st = WARD_ENOMEM;
+        } else if (!strcmp(k, "pairs")) {
+            free_strv(r->pairs, r->n_pairs);
+            st = get_strv(L, v, "pairs", 0, &r->pairs, &r->n_pairs);
         } else if (!strcmp(k, "loose")) {
             free(r->loose);
             r->loose = NULL;
@@ -498,6 +511,23 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
     free(value);
     if (st == WARD_OK && !r->regex && !r->path_re)
         st = fail(L, t, "rule '%s' has neither 'regex' nor 'path'", r->id);
+    if (st == WARD_OK && r->n_pairs) {
+        /* "paired with aws-access-key-id nearby" */
+        size_t n = 32;
+        for (size_t i = 0; i < r->n_pairs; i++)
+            n += strlen(r->pairs[i]) + 4;
+        if (!(r->pair_reason = malloc(n)))
+            st = WARD_ENOMEM;
+        else {
+            strcpy(r->pair_reason, "paired with ");
+            for (size_t i = 0; i < r->n_pairs; i++) {
+                if (i)
+                    strcat(r->pair_reason, " or ");
+                strcat(r->pair_reason, r->pairs[i]);
+            }
+            strcat(r->pair_reason, " nearby");
+        }
+    }
     if (st == WARD_OK && r->loose && !r->regex)
         st = fail(L, t, "rule '%s': 'loose' needs 'regex' (the documented shape)", r->id);
     if (st == WARD_OK && r->loose) {

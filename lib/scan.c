@@ -29,6 +29,8 @@
 #define WINDOW_AFTER 256u
 /* Matches of the documented shape a window remembers for the loose pass. */
 #define LOOSE_SPANS 64u
+/* How far apart an identifier and its secret may start to pair up. */
+#define PAIR_NEAR 1024u
 /* Hard caps so a hostile input cannot grow memory without bound. */
 #define MAX_WINDOWS (1u << 20)
 #define MAX_RAW (1u << 20)
@@ -460,7 +462,7 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         allowlisted(s->e->allowlists, s->e->n_allowlists, &cd, 1, s->md_aux))
         return;
     ward_confidence conf = r->confidence;
-    const char *reason = default_reason(conf);
+    const char *reason = r->reason ? r->reason : default_reason(conf);
     if (loose) {
         /* The provider's prefix in another length or alphabet: likely its
          * token still, but nothing about it is proven. */
@@ -560,6 +562,38 @@ static int raw_cmp(const void *a, const void *b)
     if (x->se != y->se)
         return x->se > y->se ? -1 : 1;
     return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* A medium finding of a rule with `pairs` becomes high when a finding of
+ * one of those rules (the identifier that goes with the secret: an AWS
+ * access key ID, a Twilio SID) starts within PAIR_NEAR bytes.  raw is
+ * sorted by position, so each looks only at its neighbours. */
+static void pair_up(ward_scanner *s)
+{
+    const ward_engine *e = s->e;
+    for (size_t i = 0; i < s->n_raw; i++) {
+        raw *a = &s->raw[i];
+        const ward_rule *r = &e->rules[a->rule];
+        if (!r->n_pairs || a->conf != WARD_CONF_MEDIUM || a->reason == loose_reason)
+            continue;
+        for (int dir = -1; dir <= 1 && a->conf == WARD_CONF_MEDIUM; dir += 2) {
+            for (size_t j = i; dir < 0 ? j-- > 0 : ++j < s->n_raw;) {
+                const raw *b = &s->raw[j];
+                size_t d = b->ss > a->ss ? b->ss - a->ss : a->ss - b->ss;
+                if (d > PAIR_NEAR)
+                    break;
+                const char *id = e->rules[b->rule].id;
+                size_t k = 0;
+                while (k < r->n_pairs && strcmp(r->pairs[k], id))
+                    k++;
+                if (k < r->n_pairs) {
+                    a->conf = WARD_CONF_HIGH;
+                    a->reason = r->pair_reason;
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /* Of two equally confident findings of the same secret, the one whose rule
@@ -711,6 +745,7 @@ ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_f
     }
     if (s->n_raw > 1)
         qsort(s->raw, s->n_raw, sizeof(raw), raw_cmp);
+    pair_up(s);
     resolve_overlaps(s);
     ward_status st = emit(s, fn, user);
     /* Path-only rules (a file that is itself a secret, such as a keystore)

@@ -160,6 +160,96 @@ static void builtin_loose_tiers(void)
     expect_none(B, "x = ghp_token_prefix_length_checker");
 }
 
+typedef struct many {
+    int n;
+    char rule[8][64], reason[8][128];
+    ward_confidence conf[8];
+} many;
+
+static int collect_all(const ward_finding *f, void *user)
+{
+    many *m = user;
+    if (m->n < 8) {
+        snprintf(m->rule[m->n], sizeof m->rule[0], "%s", f->rule_id);
+        snprintf(m->reason[m->n], sizeof m->reason[0], "%s", f->reason);
+        m->conf[m->n] = f->confidence;
+    }
+    m->n++;
+    return 0;
+}
+
+/* The finding of rule in the expansion of tmpl (seed 1..4) has conf and a
+ * reason containing reason; want_n findings in all. */
+static void expect_in(const char *tmpl, int want_n, const char *rule, ward_confidence conf,
+                      const char *reason)
+{
+    ward_scanner *sc;
+    if (ward_scanner_new(B, &sc) != WARD_OK) {
+        check_current_failed_ = 1;
+        return;
+    }
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        char text[4096];
+        fake(tmpl, seed, text, sizeof text);
+        many m;
+        memset(&m, 0, sizeof m);
+        ward_scan_buffer(sc, text, strlen(text), "creds.txt", collect_all, &m);
+        int k = 0;
+        while (k < m.n && k < 8 && strcmp(m.rule[k], rule))
+            k++;
+        if (m.n != want_n || k == m.n || m.conf[k] != conf || !strstr(m.reason[k], reason)) {
+            fprintf(stderr, "in: %s\n  want %d finding(s), %s at %s (%s)\n  got %d:", text,
+                    want_n, rule, ward_confidence_name(conf), reason, m.n);
+            for (int i = 0; i < m.n && i < 8; i++)
+                fprintf(stderr, " %s at %s (%s);", m.rule[i], ward_confidence_name(m.conf[i]),
+                        m.reason[i]);
+            fprintf(stderr, "\n");
+            check_current_failed_ = 1;
+            break;
+        }
+    }
+    ward_scanner_free(sc);
+}
+
+static void identifiers_are_medium_and_say_what_they_are(void)
+{
+    expect_in("TWILIO_ACCOUNT_SID=AC%{hex:32}\n", 1, "twilio-account-sid", WARD_CONF_MEDIUM,
+              "account SID: an identifier");
+    expect_in("  \"accountSid\": \"AC%{hex:32}\",\n", 1, "twilio-account-sid",
+              WARD_CONF_MEDIUM, "account SID");
+    expect_in("TWILIO_API_KEY=SK%{hex:32}\n", 1, "twilio-api-key-sid", WARD_CONF_MEDIUM,
+              "API key SID: an identifier");
+    /* the AWS access key ID stays high, whatever its account encoding */
+    expect_in("aws_access_key_id = AKIA%{b32:16}\n", 1, "aws-access-key-id", WARD_CONF_HIGH,
+              "");
+    /* with 0, 1, 8 or 9 it is not base32: another alphabet, medium */
+    expect_in("aws_access_key_id = AKIA%{upper:8}0189%{upper:4}\n", 1, "aws-access-key-id",
+              WARD_CONF_MEDIUM, LOOSE_REASON);
+}
+
+static void secrets_pair_with_their_identifiers(void)
+{
+    expect_in("TWILIO_AUTH_TOKEN=%{hex:32}\n", 1, "twilio-auth-token", WARD_CONF_MEDIUM, "");
+    expect_in("TWILIO_ACCOUNT_SID=AC%{hex:32}\nTWILIO_AUTH_TOKEN=%{hex:32}\n", 2,
+              "twilio-auth-token", WARD_CONF_HIGH, "paired with twilio-account-sid");
+    expect_in("TWILIO_AUTH_TOKEN=%{hex:32}\nTWILIO_ACCOUNT_SID=AC%{hex:32}\n", 2,
+              "twilio-account-sid", WARD_CONF_MEDIUM, "account SID");
+    expect_in("TWILIO_API_KEY=SK%{hex:32}\nTWILIO_API_SECRET=%{a62:32}\n", 2,
+              "twilio-api-key-sid", WARD_CONF_MEDIUM, "API key SID");
+    expect_in("TWILIO_API_KEY=SK%{hex:32}\nTWILIO_API_SECRET=%{a62:32}\n", 2,
+              "twilio-api-key-secret", WARD_CONF_HIGH, "paired with twilio-api-key-sid");
+    expect_in("aws_secret_access_key = %{b64:40}\n", 1, "aws-secret-access-key",
+              WARD_CONF_MEDIUM, "");
+    expect_in("[default]\naws_access_key_id = AKIA%{b32:16}\naws_secret_access_key = "
+              "%{b64:40}\n",
+              2, "aws-secret-access-key", WARD_CONF_HIGH, "paired with aws-access-key-id");
+    /* too far apart to be one pair */
+    char far[4096];
+    snprintf(far, sizeof far, "aws_access_key_id = AKIA%%{b32:16}\n%*s\n"
+                              "aws_secret_access_key = %%{b64:40}\n", 1200, "");
+    expect_in(far, 2, "aws-secret-access-key", WARD_CONF_MEDIUM, "");
+}
+
 static void bad_loose_is_an_error(void)
 {
     static const char *const cfgs[] = {
@@ -203,6 +293,8 @@ int main(void)
     RUN(other_length_or_alphabet_is_medium);
     RUN(loose_tier_keeps_the_filters);
     RUN(builtin_loose_tiers);
+    RUN(identifiers_are_medium_and_say_what_they_are);
+    RUN(secrets_pair_with_their_identifiers);
     RUN(bad_loose_is_an_error);
     ward_engine_free(E);
     ward_engine_free(B);
