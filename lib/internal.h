@@ -147,6 +147,9 @@ pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, c
 /* filter.c */
 int ward_is_placeholder(const char *s, size_t len);
 int ward_is_generic_noise(const char *s, size_t len);
+/* Readable words, an ascending run or a "test" suffix inside a token: a
+ * made-up example, so never high confidence (filter.c). */
+int ward_token_has_words(const char *s, size_t len);
 int ward_line_has_allow(const char *line, size_t len);
 const char *ward_memmem_ci(const char *hay, size_t hlen, const char *needle, size_t nlen);
 

@@ -31,6 +31,8 @@
 #define LOOSE_SPANS 64u
 /* How far apart an identifier and its secret may start to pair up. */
 #define PAIR_NEAR 1024u
+/* Longest token checked for readable words. */
+#define WORDS_MAX 128u
 /* Hard caps so a hostile input cannot grow memory without bound. */
 #define MAX_WINDOWS (1u << 20)
 #define MAX_RAW (1u << 20)
@@ -396,6 +398,18 @@ static int provider_prefixed(const ward_engine *e, const char *v, size_t n)
     return 0;
 }
 
+/* Length of the longest provider prefix the value starts with, or 0. */
+static size_t prefix_len(const ward_engine *e, const char *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < e->n_prefixes; i++) {
+        size_t k = strlen(e->prefixes[i]);
+        if (k <= n && k > best && !strncasecmp(v, e->prefixes[i], k))
+            best = k;
+    }
+    return best;
+}
+
 static const char *default_reason(ward_confidence c)
 {
     switch (c) {
@@ -478,6 +492,16 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
             conf = WARD_CONF_LOW;
         if (why)
             reason = why;
+    }
+    if (conf == WARD_CONF_HIGH && sl <= WORDS_MAX && !memchr(secret, '\n', sl)) {
+        /* Past the provider's prefix, readable words mean a made-up token
+         * (even one whose checksum was computed to fit).  Long bodies (keys,
+         * JWTs) hold word-like runs by chance. */
+        size_t p = prefix_len(s->e, secret, sl);
+        if (ward_token_has_words(secret + p, sl - p)) {
+            conf = WARD_CONF_MEDIUM;
+            reason = "readable words in the token: likely a made-up example";
+        }
     }
     if (grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw), MAX_RAW)) {
         s->truncated = 1;

@@ -14,6 +14,9 @@
 
 #include "check.h"
 
+int ward_token_has_words(const char *s, size_t len); /* lib/internal.h */
+int ward_is_placeholder(const char *s, size_t len);
+
 #define LOOSE_REASON "shape differs from the documented format"
 
 static const char *CONFIG =
@@ -250,6 +253,55 @@ static void secrets_pair_with_their_identifiers(void)
     expect_in(far, 2, "aws-secret-access-key", WARD_CONF_MEDIUM, "");
 }
 
+static void words_in_a_token_are_not_high(void)
+{
+    const char *r = "stripe-live-secret-key", *why = "readable words";
+    expect_in("STRIPE_KEY=sk_live_%{a62:24}\n", 1, r, WARD_CONF_HIGH, "");
+    expect_in("STRIPE_KEY=sk_" "live_checkingLengthIsOkay%{a62:8}\n", 1, r, WARD_CONF_MEDIUM, why);
+    expect_in("STRIPE_KEY=sk_live_%{digit:4}checkingLength%{digit:4}%{a62:8}\n", 1, r, WARD_CONF_MEDIUM,
+              why);
+    expect_in("STRIPE_KEY=sk_live_abcdefgh%{a62:16}\n", 1, r, WARD_CONF_MEDIUM, why);
+    expect_in("STRIPE_KEY=sk_live_%{a62:20}test\n", 1, r, WARD_CONF_MEDIUM, why);
+    /* a valid checksum does not make a made-up token real */
+    expect_in("GITHUB_TOKEN=ghp_%{a62:30}\n", 1, "github-pat", WARD_CONF_MEDIUM, "");
+}
+
+/* Random tokens seldom look made up: under 1 in 1000 of 36 base62. */
+static void random_tokens_have_no_words(void)
+{
+    int hits = 0;
+    uint64_t st = 42;
+    for (int i = 0; i < 20000; i++) {
+        char t[64];
+        size_t len, so, sl;
+        ward_example_expand("%{a62:36}", &st, t, sizeof t, &len, &so, &sl);
+        hits += ward_token_has_words(t, len);
+    }
+    if (hits > 20)
+        fprintf(stderr, "%d of 20000 random tokens have words\n", hits);
+    CHECK(hits <= 20);
+}
+
+static void published_samples_are_placeholders(void)
+{
+    /* Built from pieces so that no scanner reads a token here. */
+    static const char *const parts[][2] = {
+        {"sk_test_", "4eC39HqLyjWDarjtT1zdp7dc"},
+        {"ghp_", "16C7e42F292c6912E7710c838347Ae178B4a"},
+        {"AIza", "SyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe"},
+        {"xoxb-", "17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"},
+    };
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        char line[256];
+        snprintf(line, sizeof line, "key = \"%s%s\"\n", parts[i][0], parts[i][1]);
+        got g = scan_with(B, line);
+        if (g.n)
+            fprintf(stderr, "sample %zu reported: %s (%s)\n", i, g.rule, g.reason);
+        CHECK_INT(g.n, 0);
+        CHECK(ward_is_placeholder(line + 7, strlen(line + 7) - 2));
+    }
+}
+
 static void bad_loose_is_an_error(void)
 {
     static const char *const cfgs[] = {
@@ -295,6 +347,9 @@ int main(void)
     RUN(builtin_loose_tiers);
     RUN(identifiers_are_medium_and_say_what_they_are);
     RUN(secrets_pair_with_their_identifiers);
+    RUN(words_in_a_token_are_not_high);
+    RUN(random_tokens_have_no_words);
+    RUN(published_samples_are_placeholders);
     RUN(bad_loose_is_an_error);
     ward_engine_free(E);
     ward_engine_free(B);
