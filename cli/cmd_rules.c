@@ -19,6 +19,9 @@ static void explain(const ward_rule_info *r)
     printf("%s\n  description: %s\n  confidence:  %s\n", r->id, r->description,
            ward_confidence_name(r->confidence));
     printf("  regex:       %s\n", r->regex ? r->regex : "(none: matches file names)");
+    if (r->loose)
+        printf("  loose:       %s (medium: shape differs from the documented format)\n",
+               r->loose);
     if (r->n_keywords) {
         printf("  keywords:   ");
         for (size_t i = 0; i < r->n_keywords; i++)
@@ -51,6 +54,11 @@ static void json_rule(const ward_rule_info *r)
     printf(",\"validator\":");
     if (r->validator)
         json_str(stdout, r->validator, strlen(r->validator));
+    else
+        printf("null");
+    printf(",\"loose\":");
+    if (r->loose)
+        json_str(stdout, r->loose, strlen(r->loose));
     else
         printf("null");
     printf(",\"revoke\":");

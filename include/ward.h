@@ -109,6 +109,10 @@ typedef struct ward_rule_info {
     /* Where the owner revokes or rotates the credential: a URL or one
      * line of text; NULL when the rule does not say. */
     const char *revoke;
+    /* The provider's prefix in another length or alphabet: matches are
+     * reported at medium at most, "shape differs from the documented
+     * format"; NULL when the rule has no such tier. */
+    const char *loose;
 } ward_rule_info;
 
 size_t ward_engine_rule_count(const ward_engine *e);

@@ -673,5 +673,6 @@ ward_status ward_engine_rule(const ward_engine *e, size_t i, ward_rule_info *inf
     info->positive = (const char *const *)r->positive;
     info->negative = (const char *const *)r->negative;
     info->revoke = r->revoke;
+    info->loose = r->loose;
     return WARD_OK;
 }

@@ -11,9 +11,11 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
+#include "codec.h"
 #include "encoded.h"
 #include "internal.h"
 
@@ -94,9 +96,35 @@ static int template_syntax(const char *s, size_t len)
     return memmem(s, len, "${", 2) || memmem(s, len, "{{", 2) || memmem(s, len, "%{", 2);
 }
 
+/* Sample keys that providers publish in their documentation (Stripe's
+ * test keys, GitHub's example PAT, Google Maps' sample key, jwt.io's token,
+ * Slack's example bot token), as FNV-1a hashes so that this file does not
+ * itself hold token-shaped strings.  Copied into code everywhere; never a
+ * leak. */
+static const uint64_t published_samples[] = {
+    0xddd19c486d095d84ull, 0x4b814e2c74560377ull, 0x67e733c2f9035757ull,
+    0xf6cad54e10eb31acull, 0xcb160c5ebf072178ull, 0x15f87945422cbea3ull,
+    0x49514f155640fcf4ull,
+};
+
+static int published_sample(const char *s, size_t len)
+{
+    if (len < 20 || len > 200)
+        return 0;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    for (size_t i = 0; i < sizeof published_samples / sizeof *published_samples; i++)
+        if (h == published_samples[i])
+            return 1;
+    return 0;
+}
+
 int ward_is_placeholder(const char *s, size_t len)
 {
     if (len == 0)
+        return 1;
+    if (published_sample(s, len))
         return 1;
     if (template_syntax(s, len) || low_variety(s, len) || sequential(s, len))
         return 1;
@@ -221,9 +249,85 @@ static int is_twilio_sid(const char *s, size_t len)
            all_in(s + 2, 32, "0123456789abcdef");
 }
 
+/* Words joined by '_' (yaml_FOLDED_SCALAR_STYLE, Pgnutls_datum_t): each
+ * part lower case, upper case or capitalised, digits only at its end. */
+static int joined_identifier(const char *s, size_t len)
+{
+    size_t parts = 0, letters = 0, i = 0;
+    while (i < len && s[i] == '_')
+        i++;
+    while (i < len) {
+        size_t b = i, up = 0, low = 0;
+        int digits = 0;
+        for (; i < len && s[i] != '_'; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (isdigit(c)) {
+                digits = 1;
+            } else if (!isalpha(c) || digits) {
+                return 0;
+            } else if (isupper(c)) {
+                if (low)
+                    return 0; /* camel or random case inside a part */
+                up++;
+            } else {
+                if (up > 1)
+                    return 0; /* "ABc" */
+                low++;
+            }
+        }
+        if (i == b)
+            return 0; /* "__" inside */
+        parts++;
+        letters += up + low;
+        i++;
+    }
+    return parts >= 2 && letters >= 4;
+}
+
+/* Base64 of words: letters and separators only (YS1naXQtdG9rZW4= is
+ * "a-git-token").  Encoded values with digits or symbols, such as a
+ * Kubernetes secret's data or Basic credentials, stay. */
+static int base64_of_words(const char *s, size_t len)
+{
+    unsigned char d[192];
+    if (len < 8 || len > 256)
+        return 0;
+    long n = ward_base64_decode(s, len, 0, d, sizeof d);
+    if (n < 0)
+        n = ward_base64_decode(s, len, 1, d, sizeof d);
+    if (n < 6)
+        return 0;
+    for (long i = 0; i < n; i++)
+        if (!isalpha(d[i]) && !strchr(" -_.", d[i]))
+            return 0;
+    return 1;
+}
+
+/* A value that is text or a name, not a credential: natural language in
+ * another script (bytes past ASCII), a single capitalised word
+ * ("Nieoczekiwany"), an AWS Signature V4 credential scope, an identifier
+ * of joined words, base64 of words. */
+static int text_not_key(const char *s, size_t len)
+{
+    size_t lower = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80)
+            return 1;
+        lower += c >= 'a' && c <= 'z';
+    }
+    if (len < 20 && isupper((unsigned char)s[0]) && lower == len - 1)
+        return 1;
+    if (memmem(s, len, "aws4_request", 12))
+        return 1;
+    return joined_identifier(s, len) || base64_of_words(s, len);
+}
+
 int ward_is_generic_noise(const char *s, size_t len)
 {
     if (is_uuid(s, len) || is_twilio_sid(s, len))
+        return 1;
+    if (text_not_key(s, len))
         return 1;
     if (!ward_looks_random(s, len))
         return 1;
@@ -441,6 +545,11 @@ int ward_generic_line_noise(const char *line, size_t ll, size_t col, size_t sl)
         col = ll;
     if (name_is_setting(line, col))
         return 1;
+    /* A quoted value that goes on with a space and a word is a sentence
+     * ("Nieoczekiwany token."), not a credential. */
+    if (col > 0 && (line[col - 1] == '"' || line[col - 1] == '\'') && col + sl + 1 < ll &&
+        line[col + sl] == ' ' && isalpha((unsigned char)line[col + sl + 1]))
+        return 1;
     /* an ARN's resource part: arn:aws:secretsmanager:...:secret:NAME */
     if (ward_memmem_ci(line, col, "arn:aws", 7))
         return 1;
@@ -465,5 +574,55 @@ int ward_generic_line_noise(const char *line, size_t ll, size_t col, size_t sl)
     if (memmem(line, ll, "<svg", 4) || memmem(line, ll, "<path", 5) ||
         memmem(line, ll, " d=\"M", 5))
         return 1;
+    return 0;
+}
+
+/* ---- words inside a provider's token ------------------------------------ */
+
+/* A run of n letters reads as a word: most of its letter pairs common. */
+static int wordy(const char *s, size_t n)
+{
+    size_t pairs = 0, common = 0;
+    for (size_t i = 1; i < n; i++) {
+        pairs++;
+        common += common_pair((char)tolower((unsigned char)s[i - 1]),
+                              (char)tolower((unsigned char)s[i]));
+    }
+    return n >= 5 && common * 3 >= pairs * 2;
+}
+
+int ward_token_has_words(const char *s, size_t len)
+{
+    /* "...test", "..._TEST": a suffix people add to made-up tokens */
+    if (len >= 8 && !strncasecmp(s + len - 4, "test", 4))
+        return 1;
+    size_t run = 1, words = 0;
+    for (size_t i = 1; i < len; i++) {
+        /* abcdef, 123456: an ascending run of six */
+        run = (unsigned char)s[i] == (unsigned char)s[i - 1] + 1 && isalnum((unsigned char)s[i])
+                  ? run + 1
+                  : 1;
+        if (run >= 6)
+            return 1;
+    }
+    /* Two words: runs of letters, each a capital then lower case, or all in
+     * one case (checking_Length-Is, getUserToken). */
+    for (size_t i = 0; i < len;) {
+        if (!isalpha((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        size_t b = i++;
+        int upper = isupper((unsigned char)s[b]) != 0;
+        if (upper && i < len && isupper((unsigned char)s[i]))
+            while (i < len && isupper((unsigned char)s[i]))
+                i++;
+        else
+            while (i < len && islower((unsigned char)s[i]))
+                i++;
+        words += wordy(s + b, i - b);
+        if (words >= 2)
+            return 1;
+    }
     return 0;
 }

@@ -72,6 +72,18 @@ typedef struct ward_rule {
     /* What Vectorscan compiles instead of regex, or NULL: a cheaper superset
      * (PCRE2 confirms every candidate with regex anyway). */
     char *hs_regex;
+    /* The tier below the documented shape: the provider's prefix with
+     * another length or alphabet.  Its matches that no `regex` match
+     * overlaps are reported at medium at most.  Compiled lazily. */
+    char *loose;
+    _Atomic(pcre2_code *) loose_re;
+    _Atomic int loose_failed;
+    char *reason;                 /* the rule's own reason text, or NULL */
+    /* Rules whose finding near this one's proves it (an identifier that
+     * goes with this secret): then this one is high, for pair_reason. */
+    char **pairs;
+    size_t n_pairs;
+    char *pair_reason;
 
     enum ward_hs_mode hs_mode;
     unsigned max_width;           /* longest match, capped at WARD_MAX_WINDOW */
@@ -104,6 +116,8 @@ struct ward_engine {
 };
 
 /* engine.c */
+/* The same for a rule's `loose` regex (rules.c); NULL when it has none. */
+pcre2_code *ward_rule_loose_code(const struct ward_engine *e, ward_rule *r);
 pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r);
 int ward_engine_warn(struct ward_engine *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -133,6 +147,9 @@ pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, c
 /* filter.c */
 int ward_is_placeholder(const char *s, size_t len);
 int ward_is_generic_noise(const char *s, size_t len);
+/* Readable words, an ascending run or a "test" suffix inside a token: a
+ * made-up example, so never high confidence (filter.c). */
+int ward_token_has_words(const char *s, size_t len);
 int ward_line_has_allow(const char *line, size_t len);
 const char *ward_memmem_ci(const char *hay, size_t hlen, const char *needle, size_t nlen);
 

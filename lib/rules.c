@@ -52,6 +52,25 @@ pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, c
     return re;
 }
 
+pcre2_code *ward_rule_loose_code(const struct ward_engine *e, ward_rule *r)
+{
+    pcre2_code *re = atomic_load_explicit(&r->loose_re, memory_order_acquire);
+    if (re || !r->loose || atomic_load_explicit(&r->loose_failed, memory_order_relaxed))
+        return re;
+    pthread_mutex_lock((pthread_mutex_t *)&e->lazy_lock);
+    re = atomic_load_explicit(&r->loose_re, memory_order_relaxed);
+    if (!re && !r->loose_failed) {
+        char msg[200];
+        re = ward_pcre_compile(r->loose, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg, sizeof msg);
+        if (re)
+            atomic_store_explicit(&r->loose_re, re, memory_order_release);
+        else
+            atomic_store_explicit(&r->loose_failed, 1, memory_order_relaxed);
+    }
+    pthread_mutex_unlock((pthread_mutex_t *)&e->lazy_lock);
+    return re;
+}
+
 void ward_allowlist_free(ward_allowlist *a)
 {
     if (!a)
@@ -84,6 +103,13 @@ void ward_rules_free_rule(ward_rule *r)
     free_strv(r->negative, r->n_negative);
     free(r->revoke);
     free(r->hs_regex);
+    free(r->loose);
+    free(r->reason);
+    free_strv(r->pairs, r->n_pairs);
+    free(r->pair_reason);
+    pcre2_code *lre = atomic_load(&r->loose_re);
+    if (lre)
+        pcre2_code_free(lre);
     pcre2_code *re = atomic_load(&r->re);
     if (re)
         pcre2_code_free(re);
@@ -430,6 +456,23 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
                 st = fail(L, v, "'revoke' must be a URL or one line of text");
             else if (!(r->revoke = strdup(s)))
                 st = WARD_ENOMEM;
+        } else if (!strcmp(k, "reason")) {
+            free(r->reason);
+            r->reason = NULL;
+            if (!s || !*s || strchr(s, '\n'))
+                st = fail(L, v, "'reason' must be one line of text");
+            else if (!(r->reason = strdup(s)))
+                st = WARD_ENOMEM;
+        } else if (!strcmp(k, "pairs")) {
+            free_strv(r->pairs, r->n_pairs);
+            st = get_strv(L, v, "pairs", 0, &r->pairs, &r->n_pairs);
+        } else if (!strcmp(k, "loose")) {
+            free(r->loose);
+            r->loose = NULL;
+            if (!s || !*s)
+                st = fail(L, v, "'loose' must be a non-empty regex string");
+            else if (!(r->loose = strdup(s)))
+                st = WARD_ENOMEM;
         } else if (!strcmp(k, "near")) {
             near_at = v;
             free_strv(near, n_near);
@@ -468,6 +511,42 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
     free(value);
     if (st == WARD_OK && !r->regex && !r->path_re)
         st = fail(L, t, "rule '%s' has neither 'regex' nor 'path'", r->id);
+    if (st == WARD_OK && r->n_pairs) {
+        /* "paired with aws-access-key-id nearby" */
+        size_t n = 32;
+        for (size_t i = 0; i < r->n_pairs; i++)
+            n += strlen(r->pairs[i]) + 4;
+        if (!(r->pair_reason = malloc(n)))
+            st = WARD_ENOMEM;
+        else {
+            strcpy(r->pair_reason, "paired with ");
+            for (size_t i = 0; i < r->n_pairs; i++) {
+                if (i)
+                    strcat(r->pair_reason, " or ");
+                strcat(r->pair_reason, r->pairs[i]);
+            }
+            strcat(r->pair_reason, " nearby");
+        }
+    }
+    if (st == WARD_OK && r->loose && !r->regex)
+        st = fail(L, t, "rule '%s': 'loose' needs 'regex' (the documented shape)", r->id);
+    if (st == WARD_OK && r->loose) {
+        /* Vectorscan looks for either shape; PCRE2 tells them apart. */
+        char *hx = NULL;
+        if (asprintf(&hx, "(?:%s)|(?:%s)", r->hs_regex ? r->hs_regex : r->regex, r->loose) < 0)
+            st = WARD_ENOMEM;
+        else
+            free(r->hs_regex), r->hs_regex = hx;
+    }
+    if (st == WARD_OK && r->loose && L->depth != WARD_LOAD_BUILTIN) {
+        char msg[200];
+        pcre2_code *re = ward_pcre_compile(r->loose, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE,
+                                           msg, sizeof msg);
+        if (!re)
+            st = fail(L, t, "rule '%s': bad 'loose' regex: %s", r->id, msg);
+        else
+            atomic_store(&r->loose_re, re);
+    }
     if (st == WARD_OK && r->regex && L->depth != WARD_LOAD_BUILTIN) {
         /* A user's regex is checked now, so a typo is an error at load time
          * rather than a rule that silently never fires.  Built-in regexes are

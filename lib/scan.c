@@ -27,6 +27,12 @@
 /* How far past a reported end PCRE2 may look: to the end of the line, for
  * trailing context such as \b or a closing delimiter. */
 #define WINDOW_AFTER 256u
+/* Matches of the documented shape a window remembers for the loose pass. */
+#define LOOSE_SPANS 64u
+/* How far apart an identifier and its secret may start to pair up. */
+#define PAIR_NEAR 1024u
+/* Longest token checked for readable words. */
+#define WORDS_MAX 128u
 /* Hard caps so a hostile input cannot grow memory without bound. */
 #define MAX_WINDOWS (1u << 20)
 #define MAX_RAW (1u << 20)
@@ -392,6 +398,18 @@ static int provider_prefixed(const ward_engine *e, const char *v, size_t n)
     return 0;
 }
 
+/* Length of the longest provider prefix the value starts with, or 0. */
+static size_t prefix_len(const ward_engine *e, const char *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < e->n_prefixes; i++) {
+        size_t k = strlen(e->prefixes[i]);
+        if (k <= n && k > best && !strncasecmp(v, e->prefixes[i], k))
+            best = k;
+    }
+    return best;
+}
+
 static const char *default_reason(ward_confidence c)
 {
     switch (c) {
@@ -401,9 +419,13 @@ static const char *default_reason(ward_confidence c)
     }
 }
 
-/* Filters one PCRE2 match and records it as a candidate finding. */
+/* The reason a match of a rule's `loose` regex gives for its tier. */
+static const char loose_reason[] = "shape differs from the documented format";
+
+/* Filters one PCRE2 match and records it as a candidate finding; loose says
+ * it matched the rule's `loose` regex, not the documented shape. */
 static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCRE2_SIZE *ov,
-                     int rc)
+                     int rc, int loose)
 {
     const ward_chunk *c = s->chunk;
     const ward_rule *r = &s->e->rules[ri];
@@ -438,6 +460,10 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         return;
     if (ward_is_placeholder(secret, sl))
         return;
+    /* A loose shape is only a token when it reads as random: the prefix
+     * also starts names (npm_config_registry, ghp_token_length). */
+    if (loose && !ward_looks_random(secret, sl))
+        return;
     if (r->generic && (ward_is_generic_noise(secret, sl) || provider_prefixed(s->e, secret, sl) ||
                        ward_generic_path_noise(c->path) ||
                        ward_generic_line_noise(buf + ls, le - ls, ss - ls, sl)))
@@ -450,8 +476,14 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
         allowlisted(s->e->allowlists, s->e->n_allowlists, &cd, 1, s->md_aux))
         return;
     ward_confidence conf = r->confidence;
-    const char *reason = default_reason(conf);
-    if (r->validator) {
+    const char *reason = r->reason ? r->reason : default_reason(conf);
+    if (loose) {
+        /* The provider's prefix in another length or alphabet: likely its
+         * token still, but nothing about it is proven. */
+        if (conf > WARD_CONF_MEDIUM)
+            conf = WARD_CONF_MEDIUM;
+        reason = loose_reason;
+    } else if (r->validator) {
         const char *why = NULL;
         ward_vresult v = r->validator->fn(secret, sl, &why);
         if (v == WARD_V_VALID)
@@ -460,6 +492,16 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
             conf = WARD_CONF_LOW;
         if (why)
             reason = why;
+    }
+    if (conf == WARD_CONF_HIGH && sl <= WORDS_MAX && !memchr(secret, '\n', sl)) {
+        /* Past the provider's prefix, readable words mean a made-up token
+         * (even one whose checksum was computed to fit).  Long bodies (keys,
+         * JWTs) hold word-like runs by chance. */
+        size_t p = prefix_len(s->e, secret, sl);
+        if (ward_token_has_words(secret + p, sl - p)) {
+            conf = WARD_CONF_MEDIUM;
+            reason = "readable words in the token: likely a made-up example";
+        }
     }
     if (grow((void **)&s->raw, &s->cap_raw, s->n_raw + 1, sizeof(raw), MAX_RAW)) {
         s->truncated = 1;
@@ -503,19 +545,36 @@ static void confirm(ward_scanner *s, size_t ri, size_t ws, size_t we)
      * and lookbehinds see the real bytes before the window; only the end is
      * stretched a little, to the end of its line, for trailing context. */
     we = line_end(c->buf, c->len, we, WINDOW_AFTER);
-    size_t pos = ws;
-    while (pos < we) {
-        int rc = pcre2_match(code, (PCRE2_SPTR)c->buf, we, pos, 0, s->md, s->mctx);
-        if (rc <= 0)
-            break; /* no match, or the backtracking budget ran out */
-        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
-        if (ov[1] <= ov[0]) {
-            pos = ov[0] + 1;
-            continue;
+    pcre2_code *loose = ward_rule_loose_code(s->e, r);
+    /* The documented shape's matches, so the loose pass skips what they
+     * cover (whether or not they became findings). */
+    size_t spans[2 * LOOSE_SPANS], n_spans = 0;
+    for (int pass = 0; pass < (loose ? 2 : 1); pass++) {
+        size_t pos = ws;
+        while (pos < we) {
+            int rc = pcre2_match(pass ? loose : code, (PCRE2_SPTR)c->buf, we, pos, 0, s->md,
+                                 s->mctx);
+            if (rc <= 0)
+                break; /* no match, or the backtracking budget ran out */
+            const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+            if (ov[1] <= ov[0]) {
+                pos = ov[0] + 1;
+                continue;
+            }
+            size_t end = ov[1], k = 0;
+            if (!pass && n_spans <= LOOSE_SPANS) {
+                if (n_spans < LOOSE_SPANS)
+                    spans[2 * n_spans] = ov[0], spans[2 * n_spans + 1] = end;
+                n_spans++;
+            }
+            while (pass && k < n_spans && (spans[2 * k + 1] <= ov[0] || end <= spans[2 * k]))
+                k++;
+            if (!pass || k == n_spans)
+                consider(s, ri, ov[0], end, ov, rc, pass);
+            pos = end;
         }
-        size_t end = ov[1];
-        consider(s, ri, ov[0], end, ov, rc);
-        pos = end;
+        if (n_spans > LOOSE_SPANS)
+            break; /* too crowded to tell the shapes apart: the documented one only */
     }
 }
 
@@ -527,6 +586,38 @@ static int raw_cmp(const void *a, const void *b)
     if (x->se != y->se)
         return x->se > y->se ? -1 : 1;
     return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* A medium finding of a rule with `pairs` becomes high when a finding of
+ * one of those rules (the identifier that goes with the secret: an AWS
+ * access key ID, a Twilio SID) starts within PAIR_NEAR bytes.  raw is
+ * sorted by position, so each looks only at its neighbours. */
+static void pair_up(ward_scanner *s)
+{
+    const ward_engine *e = s->e;
+    for (size_t i = 0; i < s->n_raw; i++) {
+        raw *a = &s->raw[i];
+        const ward_rule *r = &e->rules[a->rule];
+        if (!r->n_pairs || a->conf != WARD_CONF_MEDIUM || a->reason == loose_reason)
+            continue;
+        for (int dir = -1; dir <= 1 && a->conf == WARD_CONF_MEDIUM; dir += 2) {
+            for (size_t j = i; dir < 0 ? j-- > 0 : ++j < s->n_raw;) {
+                const raw *b = &s->raw[j];
+                size_t d = b->ss > a->ss ? b->ss - a->ss : a->ss - b->ss;
+                if (d > PAIR_NEAR)
+                    break;
+                const char *id = e->rules[b->rule].id;
+                size_t k = 0;
+                while (k < r->n_pairs && strcmp(r->pairs[k], id))
+                    k++;
+                if (k < r->n_pairs) {
+                    a->conf = WARD_CONF_HIGH;
+                    a->reason = r->pair_reason;
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /* Of two equally confident findings of the same secret, the one whose rule
@@ -678,6 +769,7 @@ ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_f
     }
     if (s->n_raw > 1)
         qsort(s->raw, s->n_raw, sizeof(raw), raw_cmp);
+    pair_up(s);
     resolve_overlaps(s);
     ward_status st = emit(s, fn, user);
     /* Path-only rules (a file that is itself a secret, such as a keystore)

@@ -14,7 +14,7 @@
  *   generic  a generic rule's id (path "-"): score.py counts its findings on
  *            near-miss negatives apart (a random value assigned to a
  *            secret-like name is what a generic rule is for), not as false
- *            positives of the headline precision. */
+ *            positives of the headline share of findings on plants. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# run.sh - ward's accuracy benchmark (not a test): recall per family and
-# precision on a labelled corpus made from the rules' templates, then
+# run.sh - ward's self-consistency benchmark (not a test): how many of the
+# rules' own planted template examples are found, per family, and how many
+# findings land on them, in a corpus made from those templates (figures that
+# are never recall or precision: the corpus is the rules' own), then
 # findings per 100 MB on real trees that hold no live secrets, with
 # secretlint (preset-recommend) on the same trees in the same run.
 #
