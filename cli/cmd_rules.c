@@ -29,6 +29,8 @@ static void explain(const ward_rule_info *r)
         printf("  entropy:     at least %.2f bits per character\n", r->entropy);
     if (r->validator)
         printf("  validator:   %s\n", r->validator);
+    if (r->revoke)
+        printf("  revoke:      %s\n", r->revoke);
     for (size_t i = 0; i < r->n_positive; i++)
         printf("  finds:       %s\n", r->positive[i]);
     for (size_t i = 0; i < r->n_negative; i++)
@@ -49,6 +51,11 @@ static void json_rule(const ward_rule_info *r)
     printf(",\"validator\":");
     if (r->validator)
         json_str(stdout, r->validator, strlen(r->validator));
+    else
+        printf("null");
+    printf(",\"revoke\":");
+    if (r->revoke)
+        json_str(stdout, r->revoke, strlen(r->revoke));
     else
         printf("null");
     printf(",\"entropy\":%.2f,\"keywords\":[", r->entropy);

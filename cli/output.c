@@ -227,6 +227,10 @@ static void json_finding(reporter *r, const ward_finding *f, const ward_commit *
             f->fingerprint);
     json_str(o, s, sl);
     fprintf(o, ",\"redacted\":%s", r->show_secrets ? "false" : "true");
+    if (f->revoke) {
+        fputs(",\"revoke\":", o);
+        json_cstr(o, f->revoke);
+    }
     if (f->encoding) {
         fputs(",\"encoding\":", o);
         json_cstr(o, f->encoding);
@@ -327,7 +331,29 @@ static void sarif_rule(FILE *o, const ward_rule_info *ri, int first)
     json_cstr(o, ri->id);
     fputs(",\"shortDescription\":{\"text\":", o);
     json_cstr(o, ri->description);
-    fprintf(o, "},\"defaultConfiguration\":{\"level\":\"%s\"},\"properties\":{\"confidence\":"
+    fputc('}', o);
+    if (ri->revoke) {
+        /* What to do about a finding: where the owner revokes the secret. */
+        int url = !strncmp(ri->revoke, "https://", 8) || !strncmp(ri->revoke, "http://", 7);
+        char *text = NULL, *md = NULL;
+        if (asprintf(&text, "Revoke or rotate this credential: %s", ri->revoke) >= 0 &&
+            asprintf(&md, url ? "Revoke or rotate this credential: <%s>"
+                              : "Revoke or rotate this credential: %s",
+                     ri->revoke) >= 0) {
+            fputs(",\"help\":{\"text\":", o);
+            json_cstr(o, text);
+            fputs(",\"markdown\":", o);
+            json_cstr(o, md);
+            fputc('}', o);
+            if (url) {
+                fputs(",\"helpUri\":", o);
+                json_cstr(o, ri->revoke);
+            }
+        }
+        free(text);
+        free(md);
+    }
+    fprintf(o, ",\"defaultConfiguration\":{\"level\":\"%s\"},\"properties\":{\"confidence\":"
                "\"%s\",\"tags\":[\"security\",\"secret\"]}}",
             sarif_level(ri->confidence), ward_confidence_name(ri->confidence));
 }

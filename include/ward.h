@@ -106,6 +106,9 @@ typedef struct ward_rule_info {
     size_t n_positive, n_negative; /* example templates (see ward_example_expand) */
     const char *const *positive;
     const char *const *negative;
+    /* Where the owner revokes or rotates the credential: a URL or one
+     * line of text; NULL when the rule does not say. */
+    const char *revoke;
 } ward_rule_info;
 
 size_t ward_engine_rule_count(const ward_engine *e);
@@ -153,6 +156,8 @@ typedef struct ward_finding {
      * Then offset and length are the encoded span in the input, and secret
      * is the decoded secret. */
     const char *encoding;
+    /* The rule's revoke text (see ward_rule_info), or NULL. */
+    const char *revoke;
 } ward_finding;
 
 /* Return 0 to go on, non-zero to stop the scan (it then returns WARD_EABORT). */

@@ -154,6 +154,8 @@ static void ruleset_hash(const struct ward_engine *e, unsigned char out[32])
     for (size_t i = 0; i < e->n_rules; i++) {
         const char *re = e->rules[i].regex ? e->rules[i].regex : "";
         ward_sha256_update(&c, re, strlen(re) + 1);
+        if (e->rules[i].hs_regex)
+            ward_sha256_update(&c, e->rules[i].hs_regex, strlen(e->rules[i].hs_regex) + 1);
     }
     ward_sha256_final(&c, out);
 }
@@ -257,13 +259,14 @@ static ward_status compile_db(struct ward_engine *e, char *err, size_t errlen)
         r->max_width = WARD_MAX_WINDOW;
         if (!r->regex)
             continue;
+        const char *hx = r->hs_regex ? r->hs_regex : r->regex;
         hs_expr_info_t *info = NULL;
         hs_compile_error_t *ce = NULL;
-        if (hs_expression_info(r->regex, hs_flags_for(WARD_HS_EXACT), &info, &ce) != HS_SUCCESS) {
+        if (hs_expression_info(hx, hs_flags_for(WARD_HS_EXACT), &info, &ce) != HS_SUCCESS) {
             hs_free_compile_error(ce);
             ce = NULL;
             r->hs_mode = WARD_HS_PREFILTER;
-            if (hs_expression_info(r->regex, hs_flags_for(WARD_HS_PREFILTER), &info, &ce) !=
+            if (hs_expression_info(hx, hs_flags_for(WARD_HS_PREFILTER), &info, &ce) !=
                 HS_SUCCESS) {
                 ward_engine_warn(e, "rule '%s': %s; matched with PCRE2 alone (slower)", r->id,
                                  ce ? ce->message : "unsupported regex");
@@ -282,7 +285,7 @@ static ward_status compile_db(struct ward_engine *e, char *err, size_t errlen)
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
             if (e->rules[i].hs_mode != WARD_HS_NONE) {
-                exprs[m] = e->rules[i].regex;
+                exprs[m] = e->rules[i].hs_regex ? e->rules[i].hs_regex : e->rules[i].regex;
                 flags[m] = hs_flags_for(e->rules[i].hs_mode);
                 ids[m] = (unsigned)i;
                 m++;
@@ -669,5 +672,6 @@ ward_status ward_engine_rule(const ward_engine *e, size_t i, ward_rule_info *inf
     info->n_negative = r->n_negative;
     info->positive = (const char *const *)r->positive;
     info->negative = (const char *const *)r->negative;
+    info->revoke = r->revoke;
     return WARD_OK;
 }

@@ -68,6 +68,10 @@ typedef struct ward_rule {
     size_t n_allowlists;
     char **positive, **negative;
     size_t n_positive, n_negative;
+    char *revoke;                 /* where the owner revokes it (URL or a line), or NULL */
+    /* What Vectorscan compiles instead of regex, or NULL: a cheaper superset
+     * (PCRE2 confirms every candidate with regex anyway). */
+    char *hs_regex;
 
     enum ward_hs_mode hs_mode;
     unsigned max_width;           /* longest match, capped at WARD_MAX_WINDOW */

@@ -82,6 +82,8 @@ void ward_rules_free_rule(ward_rule *r)
     free(r->allowlists);
     free_strv(r->positive, r->n_positive);
     free_strv(r->negative, r->n_negative);
+    free(r->revoke);
+    free(r->hs_regex);
     pcre2_code *re = atomic_load(&r->re);
     if (re)
         pcre2_code_free(re);
@@ -260,11 +262,105 @@ static ward_status load_allowlists(loader *L, const toml_value *single, const to
     return WARD_OK;
 }
 
+/* The regex of a rule given as `near` (provider names) and `value` (the
+ * secret's shape): one of the names anywhere in a variable or key name, any
+ * assignment style, optional quotes, then the value, bounded on both sides.
+ *
+ *   names    (?i:kucoin|ku[_.-]?coin)      caseless; '_', '-', '.' in a name
+ *                                          match any of them or nothing
+ *   rest     [\w.:\t -]{0,30}              the rest of the name (KUCOIN_API_KEY,
+ *                                          kucoinSecret, "sumo_access_id") and
+ *                                          a type (kucoinKey: string = ...)
+ *   close    ['"`\])\t ]{0,4}              closing quote, bracket, spaces
+ *   operator [:!?]{0,2}={1,3}>? | : | > | , | ( | value=
+ *                                          = == === != := ::= ?= => (comparisons
+ *                                          and assignments), YAML/JSON/header ':',
+ *                                          XML '<k>v</k>', a call's or tuple's
+ *                                          argument, <add key="k" value="v"/>
+ *   open     [\t '"`]{0,4}                 spaces and an opening quote
+ *   (value)                                the secret: group 1
+ *   end      [\s'"`;,<>)\]}&|\\] or $      so a longer token does not match
+ *
+ * The value starts right after the operator and its quotes, so it cannot be
+ * the tail of a longer word either.  A name shorter than 5 characters must
+ * not follow a letter ("lob" is not in "global_key").  All of it is in the
+ * subset Vectorscan and PCRE2 share, and the bounded repeats are small so the
+ * database compiles quickly. */
+#define NEAR_MAX_NAME 64
+#define NEAR_SHORT_NAME 5
+
+static ward_status near_regex(loader *L, const toml_value *at, ward_rule *r, char **names,
+                              size_t n, const char *value)
+{
+    char *re = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&re, &len);
+    if (!f)
+        return WARD_ENOMEM;
+    ward_status st = WARD_OK;
+    fputs("(?:", f);
+    for (size_t i = 0; i < n && st == WARD_OK; i++) {
+        const char *nm = names[i];
+        size_t letters = 0;
+        if (!*nm || strlen(nm) > NEAR_MAX_NAME)
+            st = fail(L, at, "rule '%s': a 'near' name must have 1 to %d characters", r->id,
+                      NEAR_MAX_NAME);
+        for (const char *p = nm; st == WARD_OK && *p; p++)
+            if (isalnum((unsigned char)*p))
+                letters++;
+            else if (!strchr("_-.", *p))
+                st = fail(L, at,
+                          "rule '%s': 'near' names hold letters, digits, '_', '-' and '.', "
+                          "not '%c'",
+                          r->id, *p);
+        if (st != WARD_OK)
+            break;
+        if (i)
+            fputc('|', f);
+        if (letters < NEAR_SHORT_NAME)
+            fputs("(?:^|[^A-Za-z])", f);
+        fputs("(?i:", f);
+        for (const char *p = nm; *p; p++)
+            if (isalnum((unsigned char)*p))
+                fputc(*p, f);
+            else if (p == nm || !strchr("_-.", p[-1]))
+                fputs("[_.-]?", f);
+        fputc(')', f);
+    }
+    fputs(")[\\w.:\\t -]{0,30}['\"`\\])\\t ]{0,4}", f);
+    long assign = ftell(f);
+    fprintf(f, "(?:[:!?]{0,2}={1,3}>?|:|>|,|\\(|[Vv]alue=)[\\t '\"`]{0,4}"
+               "(%s)(?:[\\s'\"`;,<>)\\]}&|\\\\]|$)",
+            value);
+    if (fclose(f) != 0 || !re || assign < 0) {
+        free(re);
+        return st ? st : WARD_ENOMEM;
+    }
+    if (st != WARD_OK) {
+        free(re);
+        return st;
+    }
+    /* Vectorscan looks for the name and the operator's first character
+     * only: the value's repeats, for hundreds of rules, would more than
+     * double the database's compile time, and PCRE2 confirms each
+     * candidate with the whole regex from the name on. */
+    if (asprintf(&r->hs_regex, "%.*s[=:>,(!?Vv]", (int)assign, re) < 0) {
+        r->hs_regex = NULL;
+        free(re);
+        return WARD_ENOMEM;
+    }
+    r->regex = re;
+    r->secret_group = 1;
+    return WARD_OK;
+}
+
 static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
 {
     ward_status st = WARD_OK;
-    const toml_value *single_allow = NULL, *many_allow = NULL;
-    int have_conf = 0;
+    const toml_value *single_allow = NULL, *many_allow = NULL, *near_at = NULL;
+    int have_conf = 0, have_group = 0;
+    char **near = NULL, *value = NULL;
+    size_t n_near = 0;
     memset(r, 0, sizeof *r);
     r->confidence = WARD_CONF_MEDIUM;
     if (toml_type_of(t) != TOML_TABLE)
@@ -290,7 +386,7 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
             if (toml_int(v, &g) || g < 0 || g > 99)
                 st = fail(L, v, "'secretGroup' must be an integer from 0 to 99");
             else
-                r->secret_group = (int)g;
+                r->secret_group = (int)g, have_group = 1;
         } else if (!strcmp(k, "entropy")) {
             if (toml_float(v, &r->entropy) || r->entropy < 0 || r->entropy > 8)
                 st = fail(L, v, "'entropy' must be a number from 0 to 8");
@@ -329,6 +425,24 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
                                      &r->n_positive)))
                 st = get_strv(L, toml_get(v, "negative"), "negative", 0, &r->negative,
                               &r->n_negative);
+        } else if (!strcmp(k, "revoke")) {
+            if (!s || !*s || strchr(s, '\n'))
+                st = fail(L, v, "'revoke' must be a URL or one line of text");
+            else if (!(r->revoke = strdup(s)))
+                st = WARD_ENOMEM;
+        } else if (!strcmp(k, "near")) {
+            near_at = v;
+            free_strv(near, n_near);
+            st = get_strv(L, v, "near", 0, &near, &n_near);
+            if (st == WARD_OK && !n_near)
+                st = fail(L, v, "'near' must name at least one provider");
+        } else if (!strcmp(k, "value")) {
+            free(value);
+            value = NULL;
+            if (!s || !*s)
+                st = fail(L, v, "'value' must be a non-empty regex string");
+            else if (!(value = strdup(s)))
+                st = WARD_ENOMEM;
         } else if (!strcmp(k, "tags") || !strcmp(k, "reportGroup")) {
             /* informational in gitleaks; nothing to do */
         } else {
@@ -338,6 +452,20 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
     }
     if (st == WARD_OK && !r->id)
         st = fail(L, t, "a rule has no 'id'");
+    if (st == WARD_OK && (near_at || value)) {
+        if (r->regex)
+            st = fail(L, t, "rule '%s': give either 'regex' or 'near' and 'value', not both",
+                      r->id);
+        else if (!near_at || !value)
+            st = fail(L, t, "rule '%s': 'near' and 'value' go together", r->id);
+        else if (have_group)
+            st = fail(L, t, "rule '%s': with 'near' the secret is 'value'; drop 'secretGroup'",
+                      r->id);
+        else
+            st = near_regex(L, near_at, r, near, n_near, value);
+    }
+    free_strv(near, n_near);
+    free(value);
     if (st == WARD_OK && !r->regex && !r->path_re)
         st = fail(L, t, "rule '%s' has neither 'regex' nor 'path'", r->id);
     if (st == WARD_OK && r->regex && L->depth != WARD_LOAD_BUILTIN) {

@@ -626,6 +626,7 @@ static ward_status emit(ward_scanner *s, ward_finding_fn fn, void *user)
         ward_finding f = {
             .rule_id = r->id,
             .description = r->description,
+            .revoke = r->revoke,
             .rule_index = x->rule,
             .confidence = x->conf,
             .reason = x->reason,
@@ -686,7 +687,8 @@ ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_f
         const ward_rule *r = &e->rules[i];
         if (r->regex || !rule_path_ok(s, i))
             continue;
-        ward_finding f = {.rule_id = r->id, .description = r->description, .rule_index = i,
+        ward_finding f = {.rule_id = r->id, .description = r->description,
+                          .revoke = r->revoke, .rule_index = i,
                           .confidence = r->confidence, .reason = "file name matches",
                           .path = c->path, .secret = "", .line = 1, .column = 1,
                           .end_line = 1, .end_column = 1, .line_text = ""};

@@ -418,12 +418,15 @@ static char *finding_message(const ward_finding *f)
 {
     const char *desc = f->description && *f->description ? f->description : f->rule_id;
     size_t n = strlen(desc) + (f->reason ? strlen(f->reason) : 0) + 4;
+    n += f->revoke ? strlen(f->revoke) + 16 : 0;
     char *m = malloc(n);
     if (m) {
         if (f->reason && *f->reason)
             snprintf(m, n, "%s, %s", desc, f->reason);
         else
             snprintf(m, n, "%s", desc);
+        if (f->revoke) /* shown on hover: what to do about it */
+            snprintf(m + strlen(m), n - strlen(m), "; revoke: %s", f->revoke);
     }
     return m;
 }
