@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "../unit/check.h"
-#include "lsp.h"
+#include "server.h"
 
 /* ---- harness ------------------------------------------------------- */
 
@@ -721,11 +721,11 @@ static void test_clamping(void)
               "\"text\":\"Q\"}]}}",
           tmpdir);
     CHECK(msg(&t, "textDocument/publishDiagnostics") != NULL);
-    CHECK_INT(enc_bytes("\xf0\x9f\x98\x80x", 5, 1, ENC_UTF16), 0); /* inside a surrogate pair */
-    CHECK_INT(enc_bytes("\xf0\x9f\x98\x80x", 5, 2, ENC_UTF16), 4);
-    CHECK_INT(enc_bytes("\xc3\xa9x", 3, 1, ENC_UTF8), 0);          /* inside a character */
-    CHECK_INT(enc_units("\xff\xfe", 2, ENC_UTF16), 2);             /* invalid bytes */
-    size_t off = text_offset("ab\r\ncd", 6, 0, 5, ENC_UTF16);
+    CHECK_INT(lsp_enc_bytes("\xf0\x9f\x98\x80x", 5, 1, ENC_UTF16), 0); /* inside a surrogate pair */
+    CHECK_INT(lsp_enc_bytes("\xf0\x9f\x98\x80x", 5, 2, ENC_UTF16), 4);
+    CHECK_INT(lsp_enc_bytes("\xc3\xa9x", 3, 1, ENC_UTF8), 0);          /* inside a character */
+    CHECK_INT(lsp_enc_units("\xff\xfe", 2, ENC_UTF16), 2);             /* invalid bytes */
+    size_t off = lsp_text_offset("ab\r\ncd", 6, 0, 5, ENC_UTF16);
     CHECK_INT(off, 2); /* end of line 0, before CR LF */
     t_close(&t);
 }
