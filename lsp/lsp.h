@@ -37,6 +37,13 @@ int lsp_feed(lsp_server *s, const char *buf, size_t len);
 /* 0 when shutdown came before exit or EOF, 1 otherwise (per the spec). */
 int lsp_exit_status(const lsp_server *s);
 
+/* The workspace scan runs on its own thread: this descriptor becomes
+ * readable when it has results, and lsp_pump (called from the thread that
+ * feeds the server) sends them.  lsp_pump returns 1 while a scan is still
+ * running, 0 otherwise. */
+int lsp_wake_fd(const lsp_server *s);
+int lsp_pump(lsp_server *s);
+
 /* Runs the server on in_fd/out_fd until the client sends `exit` or goes
  * away.  Returns the process's status (0, or 1 for an exit without
  * shutdown), or -1 with errbuf saying why it could not run. */

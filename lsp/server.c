@@ -7,9 +7,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "server.h"
 
@@ -148,6 +150,7 @@ static cJSON *h_shutdown(lsp_server *s, const cJSON *params, int *code, const ch
     (void)params;
     (void)code;
     (void)msg;
+    lsp_scan_cancel(s); /* its thread is joined when the server is freed */
     s->state = ST_SHUTDOWN;
     return cJSON_CreateNull();
 }
@@ -256,6 +259,8 @@ static const method methods[] = {
     {"textDocument/didClose", NULL, n_did_close},
     {"workspace/didChangeWatchedFiles", NULL, lsp_on_watched},
     {"workspace/didChangeWorkspaceFolders", NULL, lsp_on_folders},
+    {"$/cancelRequest", NULL, lsp_on_cancel_request},
+    {"window/workDoneProgress/cancel", NULL, lsp_on_progress_cancel},
 };
 
 static void dispatch(lsp_server *s, const cJSON *msg)
@@ -315,7 +320,7 @@ static void dispatch(lsp_server *s, const cJSON *msg)
     if (!m) {
         if (has_id)
             lsp_send_error(s, id, RPC_METHOD_NOT_FOUND, "Method not found");
-        return; /* unknown notifications ($/cancelRequest, $/setTrace, ...) are ignored */
+        return; /* unknown notifications ($/setTrace, ...) are ignored */
     }
     if (m->notify) {
         m->notify(s, params);
@@ -398,7 +403,14 @@ lsp_server *lsp_server_new(const lsp_options *opts, lsp_write_fn out, void *user
     s->sev[WARD_CONF_MEDIUM] = 2;
     s->sev[WARD_CONF_LOW] = 3;
     s->push_open = 1;
+    s->wake[0] = s->wake[1] = -1;
     lsp_reader_init(&s->rd);
+    if (pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        snprintf(errbuf, errlen, "%s", strerror(errno));
+        s->wake[0] = s->wake[1] = -1;
+        lsp_server_free(s);
+        return NULL;
+    }
     /* The built-in catalog, so the server works before (and without) a
      * workspace; initialize swaps in the workspace's configuration. */
     ward_engine_options eo = {0};
@@ -415,6 +427,7 @@ void lsp_server_free(lsp_server *s)
 {
     if (!s)
         return;
+    lsp_scan_stop(s);
     while (s->docs) {
         lsp_doc *d = s->docs;
         s->docs = d->next;
@@ -432,5 +445,9 @@ void lsp_server_free(lsp_server *s)
     lsp_reader_free(&s->rd);
     ward_scanner_free(s->scanner);
     ward_engine_free(s->engine);
+    if (s->wake[0] >= 0) {
+        close(s->wake[0]);
+        close(s->wake[1]);
+    }
     free(s);
 }

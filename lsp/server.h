@@ -145,6 +145,8 @@ struct lsp_server {
     cJSON *pending_req_id; /* the executeCommand waiting for it */
     char **scan_uris;      /* published by the last workspace scan */
     size_t n_scan_uris;
+    struct lsp_scan *scan; /* the running (or stopping) scan, or NULL */
+    int wake[2];           /* a pipe: the scan thread writes, the loop polls */
 };
 
 /* ---- output and JSON helpers (output.c) --------------------------- */
@@ -227,6 +229,16 @@ cJSON *lsp_h_execute(lsp_server *s, const cJSON *params, const cJSON *id, int *c
                      const char **msg);
 /* A response from the client to one of our requests. */
 void lsp_on_response(lsp_server *s, const cJSON *msg);
+/* $/cancelRequest and window/workDoneProgress/cancel. */
+void lsp_on_cancel_request(lsp_server *s, const cJSON *params);
+void lsp_on_progress_cancel(lsp_server *s, const cJSON *params);
+/* Answers a running scan as cancelled (the thread stops soon after). */
+void lsp_scan_cancel(lsp_server *s);
+/* Cancels and waits for the scan thread (when freeing the server). */
+void lsp_scan_stop(lsp_server *s);
+/* A reload replaces the engine old: returns 1 when the running scan still
+ * uses it and takes it over (freed after the thread ends). */
+int lsp_scan_keep_engine(lsp_server *s, ward_engine *old);
 
 /* ---- language knowledge (lang.c) --------------------------------------- */
 

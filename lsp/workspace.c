@@ -190,7 +190,8 @@ static int load_engine(lsp_server *s, char *err, size_t errlen)
         return -1;
     }
     ward_scanner_free(s->scanner);
-    ward_engine_free(s->engine);
+    if (!lsp_scan_keep_engine(s, s->engine))
+        ward_engine_free(s->engine);
     s->engine = e;
     s->scanner = sc;
     return 0;

@@ -24,5 +24,13 @@ out=$({ printf 'junk\r\n\r\n'; frame '{"jsonrpc":'; printf 'Content-Length: 99\r
 grep -q -- '-32700' <<<"$out"; expect parse-error-reported 0 $?
 # the client's end closed while the server writes: no crash
 { frame "$init"; sleep 0.2; } | "$ward" lsp | head -c 10 >/dev/null; expect closed-output 0 $?
+# a workspace scan runs on its own thread: its answer comes through the loop
+ws=$(mktemp -d); trap 'rm -rf "$ws"' EXIT
+printf 'nothing here\n' >"$ws/a.txt"
+winit='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"rootUri":"file://'$ws'","capabilities":{}}}'
+scan='{"jsonrpc":"2.0","id":3,"method":"workspace/executeCommand","params":{"command":"ward.scanWorkspace"}}'
+out=$({ frame "$winit"; frame "$scan"; sleep 1; frame "$shut"; frame "$exit_"; } | timeout 20 "$ward" lsp)
+expect scan-exit 0 $?
+grep -q '"id":3,"result":{"findings":0,"files":0' <<<"$out"; expect scan-answered 0 $?
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
