@@ -37,6 +37,7 @@
 
 #define SCAN_MAX_QUEUED 1024     /* files waiting for the loop, at most */
 #define SCAN_MAX_HITS 100000     /* findings kept per file, at most */
+#define SCAN_PUMP_BATCH 32       /* files published per lsp_pump call */
 #define RPC_REQUEST_CANCELLED (-32800)
 
 typedef struct scan_hit {
@@ -391,12 +392,27 @@ int lsp_pump(lsp_server *s)
     struct lsp_scan *j = s->scan;
     if (!j)
         return 0;
+    /* A bounded batch, so an edit arriving meanwhile waits for at most
+     * SCAN_PUMP_BATCH files; the pipe is woken again for the rest. */
     pthread_mutex_lock(&j->mu);
-    scan_item *list = j->head;
-    j->head = j->tail = NULL;
-    j->queued = 0;
+    scan_item *list = j->head, *last = NULL;
+    size_t n = 0;
+    for (scan_item *it = list; it && n < SCAN_PUMP_BATCH; it = it->next, n++)
+        last = it;
+    if (last) {
+        j->head = last->next;
+        last->next = NULL;
+        if (!j->head)
+            j->tail = NULL;
+        j->queued -= n;
+    }
+    int more = j->head != NULL;
     pthread_cond_broadcast(&j->room);
     pthread_mutex_unlock(&j->mu);
+    if (more) {
+        ssize_t w = write(s->wake[1], "x", 1);
+        (void)w;
+    }
     int ended = atomic_load(&j->cancel) == 2;
     ward_status st = WARD_ENOMEM;
     for (scan_item *it = list, *nx; it; it = nx) {
