@@ -1,207 +1,294 @@
-/* actions.c - language knowledge for the quick fixes: which comment syntax a
- * file uses (for a `ward:allow` comment), and how to replace a string literal
- * with an environment lookup ("move to .env").
+/* actions.c - code actions: the quick fixes offered on a finding and the
+ * edits they carry.
  *
- * The language comes from the client's languageId, else from the file's
- * extension.  Everything here is pure text work; lsp.c builds the edits.
+ * Three per finding: a `ward:allow` comment at the end of its line (when
+ * the language has comments), "move to .env" (replaces the literal with an
+ * environment lookup and appends the value to the root's .env, the name to
+ * .env.example and .env to .gitignore), and "add to the baseline" (a
+ * command, run by workspace.c).  The "move to .env" edit is the only message
+ * that carries a secret: its whole point is to write it into the
+ * git-ignored .env file.  Language knowledge lives in lang.c.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "lsp.h"
+#include "server.h"
 
-typedef struct lang_row {
-    const char *names; /* space-separated languageIds and .extensions */
-    lsp_comment comment;
-    lsp_envlang env;
-} lang_row;
-
-static const lang_row langs[] = {
-    {"python .py .pyw .pyi", CMT_HASH, ENV_PYTHON},
-    {"ruby .rb .rake .gemspec", CMT_HASH, ENV_RUBY},
-    {"shellscript sh bash zsh .sh .bash .zsh .ksh", CMT_HASH, ENV_SHELL},
-    {"javascript javascriptreact typescript typescriptreact .js .mjs .cjs .jsx .ts .mts .cts "
-     ".tsx",
-     CMT_SLASH, ENV_JS},
-    {"go .go", CMT_SLASH, ENV_GO},
-    {"yaml toml perl r dockerfile makefile properties dotenv powershell elixir julia "
-     "coffeescript terraform hcl nix conf cmake .yml .yaml .toml .pl .r .env .properties "
-     ".ps1 .ex .exs .jl .tf .hcl .nix .conf .cfg .mk .cmake",
-     CMT_HASH, ENV_NONE},
-    {"c cpp csharp java rust swift kotlin scala php dart groovy jsonc objective-c "
-     "objective-cpp zig proto .c .h .cc .cpp .hpp .cs .java .rs .swift .kt .kts .scala .php "
-     ".dart .groovy .gradle .jsonc .m .zig .proto",
-     CMT_SLASH, ENV_NONE},
-    {"sql lua haskell elm ada plsql .sql .lua .hs .elm .adb .ads", CMT_DASH, ENV_NONE},
-    {"ini lisp clojure scheme asm elisp .ini .lisp .clj .scm .asm .el", CMT_SEMI, ENV_NONE},
-    {"css scss less .css .scss .less", CMT_BLOCK, ENV_NONE},
-    {"html xml markdown xhtml svg vue .html .htm .xml .md .markdown .xhtml .svg .vue",
-     CMT_XML, ENV_NONE},
-};
-
-static int word_in(const char *list, const char *w, size_t wn)
+/* End of the line containing byte off (before CR LF). */
+static size_t eol(const char *t, size_t len, size_t off)
 {
-    for (const char *p = list; *p;) {
-        const char *e = strchr(p, ' ');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (n == wn && !strncasecmp(p, w, n))
-            return 1;
-        p += n;
-        while (*p == ' ')
-            p++;
+    const char *nl = memchr(t + off, '\n', len - off);
+    size_t e = nl ? (size_t)(nl - t) : len;
+    if (e > off && t[e - 1] == '\r')
+        e--;
+    return e;
+}
+
+static cJSON *text_edit(const lsp_server *s, const char *t, size_t len, size_t a, size_t b,
+                        const char *newtext)
+{
+    uint64_t l0, c0, l1, c1;
+    lsp_text_position(t, len, a, s->enc, NULL, &l0, &c0);
+    lsp_text_position(t, len, b, s->enc, NULL, &l1, &c1);
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddItemToObject(e, "range", lsp_make_range(l0, c0, l1, c1));
+    cJSON_AddStringToObject(e, "newText", newtext);
+    return e;
+}
+
+static cJSON *doc_edit(const char *uri, int64_t version, cJSON *edits)
+{
+    cJSON *de = cJSON_CreateObject();
+    cJSON *id = cJSON_AddObjectToObject(de, "textDocument");
+    cJSON_AddStringToObject(id, "uri", uri);
+    if (version >= 0)
+        cJSON_AddNumberToObject(id, "version", (double)version);
+    else
+        cJSON_AddNullToObject(id, "version");
+    cJSON_AddItemToObject(de, "edits", edits);
+    return de;
+}
+
+/* A WorkspaceEdit changing one document. */
+static cJSON *single_edit(const lsp_server *s, const lsp_doc *d, cJSON *edits)
+{
+    cJSON *we = cJSON_CreateObject();
+    if (s->cap_doc_changes) {
+        cJSON *dc = cJSON_AddArrayToObject(we, "documentChanges");
+        cJSON_AddItemToArray(dc, doc_edit(d->uri, d->version, edits));
+    } else {
+        cJSON *ch = cJSON_AddObjectToObject(we, "changes");
+        cJSON_AddItemToObject(ch, d->uri, edits);
     }
-    return 0;
+    return we;
 }
 
-static const lang_row *find_lang(const char *language, const char *path)
+static cJSON *new_action(const char *title, cJSON *diag)
 {
-    size_t nl = sizeof langs / sizeof langs[0];
-    if (language && *language)
-        for (size_t i = 0; i < nl; i++)
-            if (word_in(langs[i].names, language, strlen(language)))
-                return &langs[i];
-    if (path) {
-        const char *base = strrchr(path, '/');
-        base = base ? base + 1 : path;
-        const char *dot = strrchr(base, '.');
-        if (!strcasecmp(base, "Dockerfile") || !strcasecmp(base, "Makefile"))
-            dot = ".mk";
-        else if (!strncmp(base, ".env", 4))
-            dot = ".env";
-        if (dot)
-            for (size_t i = 0; i < nl; i++)
-                if (word_in(langs[i].names, dot, strlen(dot)))
-                    return &langs[i];
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "title", title);
+    cJSON_AddStringToObject(a, "kind", "quickfix");
+    cJSON *ds = cJSON_AddArrayToObject(a, "diagnostics");
+    cJSON_AddItemToArray(ds, diag);
+    return a;
+}
+
+/* Appends text to the file at path as a CreateFile (if absent) plus an
+ * insertion at its end; skipped when `unless_line` is already a line of it. */
+static void append_to_file(lsp_server *s, cJSON *dc, const char *path, const char *text,
+                           const char *const *unless_lines)
+{
+    char *uri = lsp_path_to_uri(path);
+    if (!uri)
+        return;
+    size_t len = 0;
+    char *cur = NULL;
+    lsp_doc *open = lsp_find_doc(s, uri);
+    if (open) {
+        cur = malloc(open->len + 1);
+        if (cur) {
+            memcpy(cur, open->text ? open->text : "", open->len);
+            cur[open->len] = '\0';
+            len = open->len;
+        }
+    } else {
+        cur = lsp_read_file(path, &len, 16u << 20);
     }
-    return NULL;
-}
-
-lsp_comment comment_style(const char *language, const char *path)
-{
-    const lang_row *r = find_lang(language, path);
-    return r ? r->comment : CMT_NONE;
-}
-
-const char *comment_text(lsp_comment c)
-{
-    switch (c) {
-    case CMT_HASH: return " # ward:allow";
-    case CMT_SLASH: return " // ward:allow";
-    case CMT_DASH: return " -- ward:allow";
-    case CMT_SEMI: return " ; ward:allow";
-    case CMT_BLOCK: return " /* ward:allow */";
-    case CMT_XML: return " <!-- ward:allow -->";
-    default: return "";
-    }
-}
-
-lsp_envlang env_language(const char *language, const char *path)
-{
-    const lang_row *r = find_lang(language, path);
-    return r ? r->env : ENV_NONE;
-}
-
-static int ident_char(int c)
-{
-    return isalnum(c) || c == '_' || c == '$';
-}
-
-/* Upper-cases an identifier, splitting camelCase with '_':
- * apiKey -> API_KEY, github-pat -> GITHUB_PAT.  Returns its length. */
-static size_t env_name(const char *s, size_t n, char *out, size_t cap)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n && o + 2 < cap; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (isalnum(c)) {
-            if (isupper(c) && i > 0 && islower((unsigned char)s[i - 1]) && o && out[o - 1] != '_')
-                out[o++] = '_';
-            out[o++] = (char)toupper(c);
-        } else if (o && out[o - 1] != '_') {
-            out[o++] = '_';
+    if (cur && unless_lines) {
+        for (const char *const *u = unless_lines; *u; u++) {
+            size_t ul = strlen(*u);
+            for (size_t i = 0; i + ul <= len;) {
+                const char *p = memmem(cur + i, len - i, *u, ul);
+                if (!p)
+                    break;
+                size_t at = (size_t)(p - cur);
+                if ((at == 0 || cur[at - 1] == '\n') &&
+                    (at + ul == len || cur[at + ul] == '\n' || cur[at + ul] == '\r')) {
+                    free(cur);
+                    free(uri);
+                    return;
+                }
+                i = at + 1;
+            }
         }
     }
-    while (o && out[o - 1] == '_')
-        o--;
-    if (o && isdigit((unsigned char)out[0]) && o + 1 < cap) {
-        memmove(out + 1, out, o);
-        out[0] = '_';
-        o++;
+    if (!cur) {
+        cJSON *cf = cJSON_CreateObject();
+        cJSON_AddStringToObject(cf, "kind", "create");
+        cJSON_AddStringToObject(cf, "uri", uri);
+        cJSON *o = cJSON_AddObjectToObject(cf, "options");
+        cJSON_AddTrueToObject(o, "ignoreIfExists");
+        cJSON_AddItemToArray(dc, cf);
     }
-    out[o] = '\0';
-    return o;
+    size_t tl = strlen(text);
+    char *ins = malloc(tl + 2);
+    if (ins) {
+        int need_nl = cur && len && cur[len - 1] != '\n';
+        snprintf(ins, tl + 2, "%s%s", need_nl ? "\n" : "", text);
+        cJSON *edits = cJSON_CreateArray();
+        cJSON_AddItemToArray(edits, text_edit(s, cur ? cur : "", len, len, len, ins));
+        cJSON_AddItemToArray(dc, doc_edit(uri, open ? open->version : -1, edits));
+        free(ins);
+    }
+    free(cur);
+    free(uri);
 }
 
-/* The name assigned to the literal starting at lit on its line:
- * `name = "..."`, `name := "..."`, `"name": "..."`, `name: "..."`,
- * `NAME="..."`.  Returns 0 and the span, or -1. */
-static int assigned_name(const char *text, size_t lit, size_t *ns, size_t *ne)
+static int env_safe(const char *v, size_t n)
 {
-    size_t i = lit;
-    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
-        i--;
-    if (i == 0 || !strchr("=:", text[i - 1]))
-        return -1;
-    i--;
-    if (i > 0 && text[i - 1] == ':') /* := */
-        i--;
-    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
-        i--;
-    if (i > 0 && (text[i - 1] == '"' || text[i - 1] == '\'')) /* "key": */
-        i--;
-    size_t e = i;
-    while (i > 0 && (ident_char((unsigned char)text[i - 1]) || text[i - 1] == '-' ||
-                     text[i - 1] == '.'))
-        i--;
-    if (i == e)
-        return -1;
-    /* keep the last part of a dotted name: config.apiKey -> apiKey */
-    const char *dot = memrchr(text + i, '.', e - i);
-    if (dot)
-        i = (size_t)(dot - text) + 1;
-    *ns = i;
-    *ne = e;
-    return i < e ? 0 : -1;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./+=:@~",
+                    v[i]))
+            return 0;
+    return 1;
 }
 
-int env_plan(lsp_envlang lang, const char *text, size_t tlen, size_t off, size_t len,
-             const char *rule_id, size_t *lit_start, size_t *lit_end, char *name,
-             size_t name_cap, char **replacement)
+static cJSON *env_action_(lsp_server *s, const lsp_doc *d, const lsp_finding *f, cJSON *diag);
+
+/* The "move to .env" action, or NULL (diag is consumed either way). */
+static cJSON *env_action(lsp_server *s, const lsp_doc *d, const lsp_finding *f, cJSON *diag)
 {
-    if (lang == ENV_NONE || off == 0 || off + len > tlen || !len || name_cap < 8)
-        return -1;
-    char q = text[off - 1];
-    int quoted = (q == '"' || q == '\'' || (q == '`' && lang == ENV_JS)) &&
-                 off + len < tlen && text[off + len] == q;
-    if (!quoted && lang != ENV_SHELL)
-        return -1;
-    if (memchr(text + off, '\n', len))
-        return -1; /* a multi-line secret (a PEM block) is not a simple literal */
-    *lit_start = quoted ? off - 1 : off;
-    *lit_end = quoted ? off + len + 1 : off + len;
-    size_t ns, ne;
-    size_t nlen = 0;
-    if (assigned_name(text, *lit_start, &ns, &ne) == 0)
-        nlen = env_name(text + ns, ne - ns, name, name_cap);
-    if (!nlen)
-        nlen = env_name(rule_id, strlen(rule_id), name, name_cap);
-    if (!nlen)
-        return -1;
-    size_t cap = nlen + 32;
-    char *r = malloc(cap);
-    if (!r)
-        return -1;
-    switch (lang) {
-    case ENV_PYTHON: snprintf(r, cap, "os.environ[\"%s\"]", name); break;
-    case ENV_JS: snprintf(r, cap, "process.env.%s", name); break;
-    case ENV_GO: snprintf(r, cap, "os.Getenv(\"%s\")", name); break;
-    case ENV_RUBY: snprintf(r, cap, "ENV[\"%s\"]", name); break;
-    default: snprintf(r, cap, "\"$%s\"", name); break;
-    }
-    *replacement = r;
-    return 0;
+    cJSON *a = env_action_(s, d, f, diag);
+    if (!a)
+        cJSON_Delete(diag);
+    return a;
 }
+
+static cJSON *env_action_(lsp_server *s, const lsp_doc *d, const lsp_finding *f, cJSON *diag)
+{
+    lsp_envlang lang = lsp_env_language(d->language, d->path);
+    if (lang == ENV_NONE || !s->cap_doc_changes || !s->cap_create || !d->path)
+        return NULL;
+    size_t ls, le;
+    char name[128];
+    char *rep = NULL;
+    if (lsp_env_plan(lang, d->text, d->len, f->offset, f->length, f->rule_id, &ls, &le, name,
+                 sizeof name, &rep) < 0)
+        return NULL;
+    const char *secret = d->text + f->offset;
+    if (!env_safe(secret, f->length) && memchr(secret, '\'', f->length)) {
+        free(rep);
+        return NULL;
+    }
+    char title[256];
+    snprintf(title, sizeof title, "Move this secret to .env as %s", name);
+    cJSON *a = new_action(title, diag);
+    cJSON *we = cJSON_AddObjectToObject(a, "edit");
+    cJSON *dc = cJSON_AddArrayToObject(we, "documentChanges");
+    cJSON *edits = cJSON_CreateArray();
+    cJSON_AddItemToArray(edits, text_edit(s, d->text, d->len, ls, le, rep));
+    free(rep);
+    /* Imports the lookup needs. */
+    if (lang == ENV_PYTHON && !strstr(d->text, "import os")) {
+        size_t at = d->len >= 2 && !strncmp(d->text, "#!", 2) ? eol(d->text, d->len, 0) : 0;
+        if (at && at < d->len)
+            at = (size_t)((char *)memchr(d->text + at, '\n', d->len - at) - d->text) + 1;
+        cJSON_AddItemToArray(edits, text_edit(s, d->text, d->len, at, at, "import os\n"));
+    } else if (lang == ENV_GO && !strstr(d->text, "\"os\"")) {
+        const char *imp = strstr(d->text, "import (\n");
+        if (imp) {
+            size_t at = (size_t)(imp - d->text) + 9;
+            cJSON_AddItemToArray(edits, text_edit(s, d->text, d->len, at, at, "\t\"os\"\n"));
+        }
+    }
+    cJSON_AddItemToArray(dc, doc_edit(d->uri, d->version, edits));
+
+    char *dir = lsp_home_dir(s, d->path);
+    if (!dir)
+        return a;
+    size_t pl = strlen(dir) + 32;
+    char *p = malloc(pl);
+    size_t vl = strlen(name) + f->length + 8;
+    char *line = malloc(vl);
+    if (p && line) {
+        int safe = env_safe(secret, f->length);
+        snprintf(line, vl, "%s=%s%.*s%s\n", name, safe ? "" : "'", (int)f->length, secret,
+                 safe ? "" : "'");
+        snprintf(p, pl, "%s/.env", dir);
+        append_to_file(s, dc, p, line, NULL);
+        char bare[160];
+        snprintf(bare, sizeof bare, "%s=", name);
+        const char *const unless_ex[] = {bare, NULL};
+        snprintf(line, vl, "%s=\n", name);
+        snprintf(p, pl, "%s/.env.example", dir);
+        append_to_file(s, dc, p, line, unless_ex);
+        static const char *const unless_gi[] = {".env", "/.env", ".env*", "/.env*", "*.env", NULL};
+        snprintf(p, pl, "%s/.gitignore", dir);
+        append_to_file(s, dc, p, ".env\n", unless_gi);
+    }
+    free(line);
+    free(p);
+    free(dir);
+    return a;
+}
+
+cJSON *lsp_h_code_action(lsp_server *s, const cJSON *params, int *code, const char **msg)
+{
+    const char *uri = lsp_jstr(lsp_jobj(params, "textDocument"), "uri");
+    const cJSON *range = lsp_jobj(params, "range");
+    uint64_t l0, c0, l1, c1;
+    if (!uri || !range || lsp_get_position(lsp_jobj(range, "start"), &l0, &c0) < 0 ||
+        lsp_get_position(lsp_jobj(range, "end"), &l1, &c1) < 0) {
+        *code = RPC_INVALID_PARAMS;
+        *msg = "Invalid params: textDocument.uri and range are required";
+        return NULL;
+    }
+    cJSON *res = cJSON_CreateArray();
+    const cJSON *only = lsp_jpath(params, "context.only");
+    if (cJSON_IsArray(only) && !lsp_array_has(only, "quickfix"))
+        return res;
+    lsp_doc *d = lsp_find_doc(s, uri);
+    if (!d || !d->text)
+        return res;
+    size_t a = lsp_text_offset(d->text, d->len, l0, c0, s->enc);
+    size_t b = lsp_text_offset(d->text, d->len, l1, c1, s->enc);
+    if (b < a) {
+        size_t x = a;
+        a = b;
+        b = x;
+    }
+    lsp_comment cs = lsp_comment_style(d->language, d->path);
+    lsp_pos_cursor cur = {0, 0, 0};
+    for (size_t i = 0; i < d->n_findings; i++) {
+        const lsp_finding *f = &d->findings[i];
+        if (f->offset > b || f->offset + f->length < a)
+            continue;
+        cJSON *r = lsp_finding_range(s, d, f, &cur);
+        cJSON *diag = lsp_make_diagnostic(s, r, f->rule_id, f->message, f->confidence,
+                                      f->fingerprint);
+        if (cs != CMT_NONE) {
+            cJSON *act = new_action("Allow this secret with a ward:allow comment",
+                                    cJSON_Duplicate(diag, 1));
+            size_t end = f->length ? f->offset + f->length - 1 : f->offset;
+            size_t at = eol(d->text, d->len, end);
+            cJSON *edits = cJSON_CreateArray();
+            cJSON_AddItemToArray(edits, text_edit(s, d->text, d->len, at, at, lsp_comment_text(cs)));
+            cJSON_AddItemToObject(act, "edit", single_edit(s, d, edits));
+            cJSON_AddItemToArray(res, act);
+        }
+        cJSON *env = env_action(s, d, f, cJSON_Duplicate(diag, 1));
+        if (env) {
+            cJSON_AddTrueToObject(env, "isPreferred");
+            cJSON_AddItemToArray(res, env);
+        }
+        if (d->path) {
+            cJSON *act = new_action("Add this secret to the ward baseline (.ward-baseline)",
+                                    cJSON_Duplicate(diag, 1));
+            cJSON *cmd = cJSON_AddObjectToObject(act, "command");
+            cJSON_AddStringToObject(cmd, "title", "Add to the ward baseline");
+            cJSON_AddStringToObject(cmd, "command", "ward.addToBaseline");
+            cJSON *args = cJSON_AddArrayToObject(cmd, "arguments");
+            cJSON *arg = cJSON_CreateObject();
+            cJSON_AddStringToObject(arg, "uri", d->uri);
+            cJSON_AddStringToObject(arg, "ruleId", f->rule_id);
+            cJSON_AddStringToObject(arg, "fingerprint", f->fingerprint);
+            cJSON_AddItemToArray(args, arg);
+            cJSON_AddItemToArray(res, act);
+        }
+        cJSON_Delete(diag);
+    }
+    return res;
+}
+

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lsp.h"
+#include "server.h"
 
 /* Length of the UTF-8 sequence at s[0..n): 1..4, or 1 for an invalid byte. */
 static size_t utf8_len(const unsigned char *s, size_t n)
@@ -40,7 +40,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return k;
 }
 
-uint64_t enc_units(const char *s, size_t n, lsp_encoding enc)
+uint64_t lsp_enc_units(const char *s, size_t n, lsp_encoding enc)
 {
     if (enc == ENC_UTF8)
         return n;
@@ -59,7 +59,7 @@ uint64_t enc_units(const char *s, size_t n, lsp_encoding enc)
     return units;
 }
 
-size_t enc_bytes(const char *s, size_t n, uint64_t units, lsp_encoding enc)
+size_t lsp_enc_bytes(const char *s, size_t n, uint64_t units, lsp_encoding enc)
 {
     const unsigned char *u = (const unsigned char *)s;
     if (enc == ENC_UTF8) {
@@ -87,7 +87,7 @@ size_t enc_bytes(const char *s, size_t n, uint64_t units, lsp_encoding enc)
     return i;
 }
 
-size_t text_line_start(const char *text, size_t len, uint64_t line)
+size_t lsp_line_start(const char *text, size_t len, uint64_t line)
 {
     size_t off = 0;
     while (line > 0) {
@@ -110,35 +110,40 @@ static size_t line_end(const char *text, size_t len, size_t ls)
     return le;
 }
 
-size_t text_offset(const char *text, size_t len, uint64_t line, uint64_t character,
+size_t lsp_text_offset(const char *text, size_t len, uint64_t line, uint64_t character,
                    lsp_encoding enc)
 {
-    size_t ls = text_line_start(text, len, line);
+    size_t ls = lsp_line_start(text, len, line);
     if (ls >= len)
         return len;
     size_t le = line_end(text, len, ls);
-    return ls + enc_bytes(text + ls, le - ls, character, enc);
+    return ls + lsp_enc_bytes(text + ls, le - ls, character, enc);
 }
 
-void text_position(const char *text, size_t len, size_t off, lsp_encoding enc,
-                   uint64_t *line, uint64_t *character)
+void lsp_text_position(const char *text, size_t len, size_t off, lsp_encoding enc,
+                       lsp_pos_cursor *cur, uint64_t *line, uint64_t *character)
 {
+    lsp_pos_cursor local = {0, 0, 0};
+    lsp_pos_cursor *c = cur ? cur : &local;
+    if (!text)
+        text = "";
     if (off > len)
         off = len;
-    uint64_t l = 0;
-    size_t ls = 0;
+    if (off < c->off)
+        memset(c, 0, sizeof *c);
     for (;;) {
-        const char *nl = memchr(text + ls, '\n', off - ls);
+        const char *nl = memchr(text + c->off, '\n', off - c->off);
         if (!nl)
             break;
-        ls = (size_t)(nl - text) + 1;
-        l++;
+        c->line++;
+        c->off = c->ls = (size_t)(nl - text) + 1;
     }
-    *line = l;
-    *character = enc_units(text + ls, off - ls, enc);
+    c->off = off;
+    *line = c->line;
+    *character = lsp_enc_units(text + c->ls, off - c->ls, enc);
 }
 
-int doc_replace(lsp_doc *d, size_t start, size_t end, const char *rep, size_t n)
+int lsp_doc_replace(lsp_doc *d, size_t start, size_t end, const char *rep, size_t n)
 {
     if (start > d->len)
         start = d->len;
@@ -167,7 +172,7 @@ int doc_replace(lsp_doc *d, size_t start, size_t end, const char *rep, size_t n)
     return 0;
 }
 
-void doc_clear_findings(lsp_doc *d)
+void lsp_doc_clear_findings(lsp_doc *d)
 {
     for (size_t i = 0; i < d->n_findings; i++) {
         free(d->findings[i].rule_id);
@@ -176,11 +181,11 @@ void doc_clear_findings(lsp_doc *d)
     d->n_findings = 0;
 }
 
-void doc_free(lsp_doc *d)
+void lsp_doc_free(lsp_doc *d)
 {
     if (!d)
         return;
-    doc_clear_findings(d);
+    lsp_doc_clear_findings(d);
     free(d->findings);
     free(d->uri);
     free(d->path);
@@ -199,7 +204,7 @@ static int hexval(int c)
     return -1;
 }
 
-char *uri_to_path(const char *uri)
+char *lsp_uri_to_path(const char *uri)
 {
     if (!uri || strncmp(uri, "file://", 7))
         return NULL;
@@ -227,7 +232,7 @@ char *uri_to_path(const char *uri)
     return out;
 }
 
-char *path_to_uri(const char *path)
+char *lsp_path_to_uri(const char *path)
 {
     size_t n = strlen(path);
     char *out = malloc(8 + n * 3), *o = out;

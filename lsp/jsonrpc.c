@@ -22,20 +22,20 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lsp.h"
+#include "server.h"
 
-void rpc_reader_init(rpc_reader *r)
+void lsp_reader_init(lsp_reader *r)
 {
     memset(r, 0, sizeof *r);
 }
 
-void rpc_reader_free(rpc_reader *r)
+void lsp_reader_free(lsp_reader *r)
 {
     free(r->buf);
     memset(r, 0, sizeof *r);
 }
 
-static void consume(rpc_reader *r, size_t n)
+static void consume(lsp_reader *r, size_t n)
 {
     memmove(r->buf, r->buf + n, r->len - n);
     r->len -= n;
@@ -108,7 +108,7 @@ static int parse_header(const char *s, size_t n, uint64_t *len, const char **why
     return 0;
 }
 
-static int append(rpc_reader *r, const char *data, size_t n)
+static int append(lsp_reader *r, const char *data, size_t n)
 {
     if (r->len + n > r->cap) {
         size_t want = r->cap ? r->cap : 4096;
@@ -126,7 +126,7 @@ static int append(rpc_reader *r, const char *data, size_t n)
 }
 
 /* Releases a large buffer once it is no longer needed. */
-static void shrink(rpc_reader *r)
+static void shrink(lsp_reader *r)
 {
     if (r->cap > (1u << 20) && r->len < (1u << 16)) {
         char *nb = realloc(r->buf, 1u << 16);
@@ -137,7 +137,7 @@ static void shrink(rpc_reader *r)
     }
 }
 
-int rpc_reader_feed(rpc_reader *r, const char *data, size_t n, const rpc_sink *sink)
+int lsp_reader_feed(lsp_reader *r, const char *data, size_t n, const lsp_sink *sink)
 {
     while (n && r->skip) {
         size_t k = r->skip < n ? (size_t)r->skip : n;

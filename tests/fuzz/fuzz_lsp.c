@@ -4,7 +4,7 @@
  * are exercised too.  The server must never crash, leak or read out of
  * bounds, whatever arrives.  Replayed by ctest (replay_lsp); to fuzz:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Ilsp \
- *     tests/fuzz/fuzz_lsp.c lsp/lsp.c lsp/jsonrpc.c lsp/document.c lsp/actions.c \
+ *     tests/fuzz/fuzz_lsp.c lsp/[a-z]*.c \
  *     build/libward.a -lcjson $(pkg-config --libs libhs libpcre2-8 libgit2) -lpthread -lm
  */
 #include <stdint.h>

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The Neovim client, headless: a file with a fake token (made now) gets a
 # diagnostic and an overlay covering exactly the secret; :WardReveal removes
-# the overlay, :WardMask restores it; deleting the token clears both.
+# the overlay, :WardMask restores it; deleting the token clears both; a
+# :vimgrep quickfix list shows the secret masked, following :WardReveal and
+# :WardMask, which also hold for buffers opened later.
 #   nvim.sh BUILD_DIR      (exit 77 = skipped: no nvim)
 set -u
 bindir=$(cd "$1" && pwd)

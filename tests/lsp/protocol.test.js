@@ -118,6 +118,31 @@ test('a session: open, edit, code actions, workspace scan, shutdown', async () =
   conn.dispose();
 });
 
+test('any scheme is scanned; a scan is cancelled by $/cancelRequest', async () => {
+  const { conn, seen, exited } = start();
+  await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'root' }], capabilities: {},
+  });
+  conn.sendNotification('initialized', {});
+  // the committed side of a diff view
+  const gitUri = 'git:/' + root + '/app.ts?%7B%22ref%22%3A%22HEAD%22%7D';
+  conn.sendNotification('textDocument/didOpen',
+    { textDocument: { uri: gitUri, languageId: 'typescript', version: 1, text: `k = "${token}"\n` } });
+  const sr = await waitFor(seen, (n) => n.method === 'ward/secretRanges' && n.params.uri === gitUri);
+  assert.strictEqual(sr.params.ranges.length, 1);
+  // vscode-jsonrpc sends $/cancelRequest when the token is cancelled
+  const src = new rpc.CancellationTokenSource();
+  const scan = conn.sendRequest('workspace/executeCommand', { command: 'ward.scanWorkspace' }, src.token);
+  src.cancel();
+  await assert.rejects(scan, (e) => e.code === -32800 || /cancel/i.test(e.message));
+  // the server keeps answering
+  await assert.rejects(conn.sendRequest('no/such', {}), (e) => e.code === -32601);
+  await conn.sendRequest('shutdown');
+  conn.sendNotification('exit');
+  assert.strictEqual(await exited, 0);
+  conn.dispose();
+});
+
 test('exit without shutdown ends with status 1', async () => {
   const { conn, exited } = start();
   await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });

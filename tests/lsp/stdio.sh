@@ -24,5 +24,20 @@ out=$({ printf 'junk\r\n\r\n'; frame '{"jsonrpc":'; printf 'Content-Length: 99\r
 grep -q -- '-32700' <<<"$out"; expect parse-error-reported 0 $?
 # the client's end closed while the server writes: no crash
 { frame "$init"; sleep 0.2; } | "$ward" lsp | head -c 10 >/dev/null; expect closed-output 0 $?
+# a workspace scan runs on its own thread: its answer comes through the loop
+ws=$(mktemp -d); trap 'rm -rf "$ws"' EXIT
+mkdir "$ws/root"; printf 'nothing here\n' >"$ws/root/a.txt"
+winit='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"rootUri":"file://'$ws/root'","capabilities":{}}}'
+scan='{"jsonrpc":"2.0","id":3,"method":"workspace/executeCommand","params":{"command":"ward.scanWorkspace"}}'
+# (the answer is awaited before shutdown, which would cancel the scan)
+mkfifo "$ws/in"
+timeout 60 "$ward" lsp <"$ws/in" >"$ws/out" &
+pid=$!
+exec 3>"$ws/in"
+frame "$winit" >&3; frame "$scan" >&3
+for _ in $(seq 600); do grep -q '"id":3,' "$ws/out" 2>/dev/null && break; sleep 0.1; done
+frame "$shut" >&3; frame "$exit_" >&3; exec 3>&-
+wait $pid; expect scan-exit 0 $?
+grep -q '"id":3,"result":{"findings":0,"files":0' "$ws/out"; expect scan-answered 0 $?
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -8,11 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../unit/check.h"
-#include "lsp.h"
+#include "server.h"
 
 /* ---- harness ------------------------------------------------------- */
 
@@ -107,6 +108,17 @@ static int sendf(T *t, const char *fmt, ...)
     free(body);
     t_parse(t);
     return r;
+}
+
+/* Lets a workspace scan (on its own thread) finish, collecting what it
+ * sends after what is already captured. */
+static void wait_scan(T *t)
+{
+    for (int i = 0; i < 1000 && lsp_pump(t->s); i++) {
+        struct pollfd pf = {lsp_wake_fd(t->s), POLLIN, 0};
+        poll(&pf, 1, 100);
+    }
+    t_parse(t);
 }
 
 /* The first message with this method (or, for NULL, a response). */
@@ -665,6 +677,7 @@ static void test_workspace_scan_and_config(void)
     CHECK(msg(&t, NULL) == NULL); /* waits for the client's answer */
     double cid = num(cr, "id");
     sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":%.0f,\"result\":null}", cid);
+    wait_scan(&t);
     CHECK_INT(count(&t, "textDocument/publishDiagnostics"), 2);
     CHECK_STR(str(t.n >= 2 ? t.msgs[t.n - 2] : NULL, "params.value.kind"), "end"); /* then the reply */
     CHECK(count(&t, "$/progress") >= 2);
@@ -681,6 +694,7 @@ static void test_workspace_scan_and_config(void)
           path);
     sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"workspace/executeCommand\",\"params\":"
               "{\"command\":\"ward.scanWorkspace\",\"workDoneToken\":\"tok\"}}");
+    wait_scan(&t);
     CHECK_INT(num(msg(&t, NULL), "result.findings"), 1);
     /* fixtures/two.py was published before and is clean now: cleared */
     int cleared = 0;
@@ -706,6 +720,85 @@ static void test_workspace_scan_and_config(void)
     t_close(&t);
 }
 
+/* The workspace scan runs beside the message loop: an edit is answered
+ * while it runs, it can be cancelled either way, and a configuration
+ * reload during it is safe. */
+static void test_scan_beside_loop(void)
+{
+    char dir[300], path[400], text[256];
+    snprintf(dir, sizeof dir, "%s/big", tmpdir);
+    mkdir(dir, 0755);
+    snprintf(text, sizeof text, "t = \"%s\"\n", token);
+    for (int i = 0; i < 100; i++) { /* (each file sends two messages; T keeps 256) */
+        snprintf(path, sizeof path, "%s/f%03d.py", dir, i);
+        write_file(path, text);
+    }
+    T t;
+    t_open(&t, NULL);
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"workspaceFolders\":"
+              "[{\"uri\":\"file://%s\",\"name\":\"big\"}],\"capabilities\":{}}}",
+          dir);
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":30,\"method\":\"workspace/executeCommand\",\"params\":"
+              "{\"command\":\"ward.scanWorkspace\",\"workDoneToken\":\"t30\"}}");
+    CHECK_STR(str(msg(&t, "$/progress"), "params.value.kind"), "begin");
+    CHECK(msg(&t, NULL) == NULL); /* answered when the scan ends, not now */
+    /* A second scan is refused while one runs. */
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":31,\"method\":\"workspace/executeCommand\",\"params\":"
+              "{\"command\":\"ward.scanWorkspace\"}}");
+    CHECK_INT(err_code(&t), -32803);
+    /* An open document is answered at once, before the scan is pumped. */
+    open_doc(&t, "live.py", "python", text);
+    cJSON *p = msg(&t, "textDocument/publishDiagnostics");
+    CHECK(p && strstr(str(p, "params.uri"), "live.py"));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "params"),
+                                                     "diagnostics")), 1);
+    /* A config reload replaces the engine the scan thread uses. */
+    snprintf(path, sizeof path, "%s/.ward.toml", dir);
+    write_file(path, "[allowlist]\npaths = ['''nothing-matches-this''']\n");
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"method\":\"workspace/didChangeWatchedFiles\",\"params\":"
+              "{\"changes\":[{\"uri\":\"file://%s\",\"type\":1}]}}",
+          path);
+    t_clear(&t);
+    wait_scan(&t);
+    CHECK_INT(num(msg(&t, NULL), "id"), 30);
+    CHECK_INT(num(msg(&t, NULL), "result.findings"), 100);
+    CHECK_INT(count(&t, "textDocument/publishDiagnostics"), 100);
+    CHECK(!leaks(&t));
+
+    /* $/cancelRequest answers at once; nothing of the scan follows. */
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":32,\"method\":\"workspace/executeCommand\",\"params\":"
+              "{\"command\":\"ward.scanWorkspace\",\"workDoneToken\":\"t32\"}}");
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"method\":\"$/cancelRequest\",\"params\":{\"id\":32}}");
+    CHECK_INT(num(msg(&t, NULL), "id"), 32);
+    CHECK_INT(err_code(&t), -32800);
+    CHECK_STR(str(msg(&t, "$/progress"), "params.value.kind"), "end");
+    /* until its thread has stopped, a new scan is refused */
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":33,\"method\":\"workspace/executeCommand\",\"params\":"
+              "{\"command\":\"ward.scanWorkspace\"}}");
+    CHECK_INT(err_code(&t), -32803);
+    t_clear(&t);
+    wait_scan(&t);
+    CHECK_INT(count(&t, "textDocument/publishDiagnostics"), 0);
+    CHECK(msg(&t, NULL) == NULL);
+    /* The progress's cancel button does the same. */
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":34,\"method\":\"workspace/executeCommand\",\"params\":"
+              "{\"command\":\"ward.scanWorkspace\",\"workDoneToken\":\"t34\"}}");
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"method\":\"window/workDoneProgress/cancel\",\"params\":"
+              "{\"token\":\"t34\"}}");
+    CHECK_INT(num(msg(&t, NULL), "id"), 34);
+    CHECK_INT(err_code(&t), -32800);
+    t_clear(&t);
+    wait_scan(&t);
+    CHECK_INT(count(&t, "textDocument/publishDiagnostics"), 0);
+    /* shutdown with a scan running answers it as cancelled */
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":35,\"method\":\"workspace/executeCommand\",\"params\":"
+              "{\"command\":\"ward.scanWorkspace\"}}");
+    sendf(&t, "{\"jsonrpc\":\"2.0\",\"id\":36,\"method\":\"shutdown\"}");
+    CHECK_INT(num(msg(&t, NULL), "id"), 35);
+    CHECK_INT(err_code(&t), -32800);
+    t_close(&t);
+}
+
 /* Positions past the end of a line or the text, and reversed ranges, are
  * clamped, never out of bounds. */
 static void test_clamping(void)
@@ -721,11 +814,11 @@ static void test_clamping(void)
               "\"text\":\"Q\"}]}}",
           tmpdir);
     CHECK(msg(&t, "textDocument/publishDiagnostics") != NULL);
-    CHECK_INT(enc_bytes("\xf0\x9f\x98\x80x", 5, 1, ENC_UTF16), 0); /* inside a surrogate pair */
-    CHECK_INT(enc_bytes("\xf0\x9f\x98\x80x", 5, 2, ENC_UTF16), 4);
-    CHECK_INT(enc_bytes("\xc3\xa9x", 3, 1, ENC_UTF8), 0);          /* inside a character */
-    CHECK_INT(enc_units("\xff\xfe", 2, ENC_UTF16), 2);             /* invalid bytes */
-    size_t off = text_offset("ab\r\ncd", 6, 0, 5, ENC_UTF16);
+    CHECK_INT(lsp_enc_bytes("\xf0\x9f\x98\x80x", 5, 1, ENC_UTF16), 0); /* inside a surrogate pair */
+    CHECK_INT(lsp_enc_bytes("\xf0\x9f\x98\x80x", 5, 2, ENC_UTF16), 4);
+    CHECK_INT(lsp_enc_bytes("\xc3\xa9x", 3, 1, ENC_UTF8), 0);          /* inside a character */
+    CHECK_INT(lsp_enc_units("\xff\xfe", 2, ENC_UTF16), 2);             /* invalid bytes */
+    size_t off = lsp_text_offset("ab\r\ncd", 6, 0, 5, ENC_UTF16);
     CHECK_INT(off, 2); /* end of line 0, before CR LF */
     t_close(&t);
 }
@@ -744,6 +837,7 @@ int main(void)
     RUN(test_move_to_env);
     RUN(test_baseline);
     RUN(test_workspace_scan_and_config);
+    RUN(test_scan_beside_loop);
     RUN(test_clamping);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

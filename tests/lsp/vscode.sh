@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The VS Code client in the build tree (the source tree is never written):
 #   vscode.sh build BUILD_DIR   npm ci, tsc, and a .vsix with @vscode/vsce
-#   vscode.sh test BUILD_DIR    Node protocol tests (vscode-jsonrpc) against ward lsp
+#   vscode.sh test BUILD_DIR    Node protocol tests (vscode-jsonrpc) against ward lsp,
+#                               and the extension's logic against a fake vscode module
 # Needs node and npm and the npm registry (or a warm npm cache); exits 77
 # (skipped) when node or npm is missing.
 set -eu
@@ -28,6 +29,6 @@ case $what in
   test)
     test -d "$dst/node_modules" || { echo "run 'vscode.sh build' first"; exit 1; }
     WARD_BIN=$bindir/ward WARD_FAKE=$bindir/ward-fake VSCODE_DIR=$dst \
-      node --test "$here/protocol.test.js"
+      node --test "$here/protocol.test.js" "$here/extension.test.js"
     ;;
 esac

@@ -5,7 +5,16 @@
 --
 --   require('ward').setup({ cmd = { 'ward', 'lsp' }, masked = true })
 --   :WardReveal  :WardMask  :WardToggle  :WardScan
+--
+-- Quickfix lists (:grep, :vimgrep, ...) show matching lines as text: after
+-- each one the plugin sends those lines to the server as a scratch
+-- document, asks for its diagnostics (a pull request, answered at once) and
+-- displays the list through a quickfixtextfunc that masks what was found.
+-- Keyword completion (<C-n>) cannot be filtered: see docs/lsp.md.
 local M = {}
+
+local QF_URI = 'ward-quickfix:///list'
+local refresh_lists -- defined with the quickfix code below
 
 local ns = vim.api.nvim_create_namespace('ward_mask')
 local state = {
@@ -78,11 +87,14 @@ function M.masks(bufnr)
   return out
 end
 
+-- :WardReveal and :WardMask set one state for the whole session: every
+-- buffer, those opened later, and quickfix lists follow it.
 function M.reveal()
   state.masked = false
   for bufnr, _ in pairs(state.ranges) do
     clear(bufnr)
   end
+  refresh_lists()
 end
 
 function M.remask()
@@ -90,6 +102,7 @@ function M.remask()
   for bufnr, _ in pairs(state.ranges) do
     M.mask(bufnr)
   end
+  refresh_lists()
 end
 
 function M.toggle()
@@ -110,7 +123,7 @@ function M.scan()
 end
 
 local function on_secret_ranges(_, result, ctx)
-  if not result or not result.uri then
+  if not result or not result.uri or result.uri == QF_URI then
     return
   end
   local bufnr = vim.uri_to_bufnr(result.uri)
@@ -122,6 +135,95 @@ local function on_secret_ranges(_, result, ctx)
   state.ranges[bufnr] = result.ranges or {}
   M.mask(bufnr)
   state.last = { bufnr = bufnr, version = result.version, n = #state.ranges[bufnr], ctx = ctx and ctx.client_id }
+end
+
+-- ---- quickfix lists ----------------------------------------------------
+
+state.qf = {} -- quickfix list id -> { [entry index] = { {s, e}, ... } } byte spans
+
+-- Scans the current quickfix (or location) list's texts with the server and
+-- remembers where secrets are, per entry.
+local function scan_list(loclist)
+  local c = client()
+  if not c then
+    return
+  end
+  local get = loclist and function(what) return vim.fn.getloclist(0, what) end or vim.fn.getqflist
+  local info = get({ id = 0, items = 1 })
+  local lines = {}
+  for i, item in ipairs(info.items or {}) do
+    lines[i] = (item.text or ''):gsub('\n', ' ')
+  end
+  local spans = {}
+  if #lines > 0 then
+    local text = table.concat(lines, '\n') .. '\n'
+    c.notify('textDocument/didOpen', { textDocument = { uri = QF_URI, languageId = 'plaintext', version = 1, text = text } })
+    local res = c.request_sync('textDocument/diagnostic', { textDocument = { uri = QF_URI } }, 2000)
+    c.notify('textDocument/didClose', { textDocument = { uri = QF_URI } })
+    local items = res and res.result and res.result.items
+    if not items then
+      -- no answer: hide every text rather than risk showing a secret
+      for i = 1, #lines do spans[i] = { { 0, #lines[i] } } end
+    else
+      local encoding = c.offset_encoding or 'utf-16'
+      for _, d in ipairs(items) do
+        for row = d.range.start.line, d.range['end'].line do
+          local l = lines[row + 1]
+          if l then
+            local s = row == d.range.start.line and byte_col(l, d.range.start.character, encoding) or 0
+            local e = row == d.range['end'].line and byte_col(l, d.range['end'].character, encoding) or #l
+            spans[row + 1] = spans[row + 1] or {}
+            table.insert(spans[row + 1], { s, e })
+          end
+        end
+      end
+    end
+  end
+  state.qf[info.id] = spans
+  local set = loclist and function(w) vim.fn.setloclist(0, {}, 'a', w) end or function(w) vim.fn.setqflist({}, 'a', w) end
+  set({ id = info.id, quickfixtextfunc = 'WardQuickfixText' })
+end
+
+-- quickfixtextfunc: each entry as "file|line col| text", its secrets masked
+-- (●, one per character) while masking is on.
+function M.qftext(info)
+  local get = info.quickfix == 1 and vim.fn.getqflist or function(w) return vim.fn.getloclist(info.winid, w) end
+  local items = get({ id = info.id, items = 1 }).items
+  local spans = state.qf[info.id] or {}
+  local out = {}
+  for i = info.start_idx, info.end_idx do
+    local it = items[i]
+    local text = (it.text or ''):gsub('\n', ' ')
+    if state.masked and spans[i] then
+      table.sort(spans[i], function(a, b) return a[1] > b[1] end)
+      for _, sp in ipairs(spans[i]) do
+        local n = vim.fn.strchars(text:sub(sp[1] + 1, sp[2]))
+        text = text:sub(1, sp[1]) .. string.rep('●', n) .. text:sub(sp[2] + 1)
+      end
+    end
+    local name = it.bufnr > 0 and vim.fn.fnamemodify(vim.fn.bufname(it.bufnr), ':.') or ''
+    local pos = it.lnum > 0 and (it.lnum .. (it.col > 0 and ' col ' .. it.col or '')) or ''
+    table.insert(out, string.format('%s|%s| %s', name, pos, text))
+  end
+  return out
+end
+
+-- (a Vim function: Neovim 0.7 does not take v:lua here)
+vim.cmd([[
+function! WardQuickfixText(info) abort
+  return luaeval("require'ward'.qftext(_A)", a:info)
+endfunction
+]])
+
+-- Redraws open quickfix windows after the masking state changed.
+refresh_lists = function()
+  for id, _ in pairs(state.qf) do
+    -- setting the same items again makes an open window draw them anew
+    local ok, l = pcall(vim.fn.getqflist, { id = id, items = 1, idx = 0 })
+    if ok and l.items and #l.items > 0 then
+      pcall(vim.fn.setqflist, {}, 'r', { id = id, items = l.items, idx = l.idx, quickfixtextfunc = 'WardQuickfixText' })
+    end
+  end
 end
 
 local function root_dir(bufnr)
@@ -148,7 +250,15 @@ local function ensure_client(bufnr)
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
     capabilities = capabilities,
     init_options = state.opts.init_options,
-    handlers = { ['ward/secretRanges'] = on_secret_ranges },
+    handlers = {
+      ['ward/secretRanges'] = on_secret_ranges,
+      ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
+        if result and result.uri == QF_URI then
+          return -- the quickfix scratch document is not a buffer
+        end
+        return vim.lsp.handlers['textDocument/publishDiagnostics'](err, result, ctx, config)
+      end,
+    },
     on_init = function(c, result)
       if result and result.offsetEncoding then
         c.offset_encoding = result.offsetEncoding
@@ -186,6 +296,16 @@ function M.setup(opts)
   vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
     group = group,
     callback = function(a) M.attach(a.buf) end,
+  })
+  vim.api.nvim_create_autocmd('QuickFixCmdPost', {
+    group = group,
+    callback = function(a)
+      scan_list(a.match:sub(1, 1) == 'l')
+    end,
+  })
+  vim.api.nvim_create_autocmd('BufWipeout', {
+    group = group,
+    callback = function(a) state.ranges[a.buf] = nil end,
   })
   -- Extmarks follow edits by themselves; after each change the server sends
   -- the new version's ranges (ward/secretRanges) and the masks are redrawn.

@@ -1,9 +1,8 @@
 /* cmd_lsp.c - `ward lsp`: the language server on standard input and output.
  *
- * Reads whatever arrives and feeds it to the server (lsp.c); replies are
- * written whole, retrying short writes.  Ends on `exit` (status 0 after
- * shutdown, 1 without, as the spec says), or with status 0 when the client
- * goes away (end of input, or its end of the pipe closed).
+ * Parses the options and hands over to the language server library
+ * (lsp_serve in lsp/lsp.h), which ends on `exit` (status 0 after shutdown,
+ * 1 without, as the spec says), or with status 0 when the client goes away.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../cli/cli.h"
+#include "cli.h"
 #include "lsp.h"
 
 enum { O_CONFIG = 'c', O_THREADS = 'j', O_NOCONFIG = 256, O_STDIO };
@@ -26,21 +25,6 @@ const cli_opt lsp_opts[] = {
                                 "transport; accepted for clients that pass it)"},
     {0, 0, NULL, NULL, NULL},
 };
-
-static int write_all(const char *buf, size_t len, void *user)
-{
-    int fd = *(int *)user;
-    while (len) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 int cmd_lsp(int argc, char **argv)
 {
@@ -72,32 +56,11 @@ int cmd_lsp(int argc, char **argv)
         cli_error("unexpected argument '%s' (see 'ward lsp --help')", ps.operands[0]);
         return EXIT_ERROR;
     }
-    int fd = 1;
     char err[512] = "";
-    lsp_server *s = lsp_server_new(&o, write_all, &fd, err, sizeof err);
-    if (!s) {
-        cli_error("cannot load the rules: %s", err);
+    int rc = lsp_serve(&o, 0, 1, err, sizeof err);
+    if (rc < 0) {
+        cli_error("%s", err);
         return EXIT_ERROR;
     }
-    static char buf[1 << 16];
-    int rc = 0;
-    for (;;) {
-        ssize_t n = read(0, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break; /* the client went away */
-        int r = lsp_feed(s, buf, (size_t)n);
-        if (r < 0) {
-            cli_error("out of memory");
-            rc = EXIT_ERROR;
-            break;
-        }
-        if (r > 0) {
-            rc = lsp_exit_status(s);
-            break;
-        }
-    }
-    lsp_server_free(s);
     return rc;
 }
