@@ -120,7 +120,7 @@ static const char *conf_color(ward_confidence c)
 static void secret_text(const reporter *r, const ward_finding *f, char *buf, size_t cap,
                         const char **s, size_t *len)
 {
-    if (r->show_secrets) {
+    if (r->show_secrets || r->redacted_input) {
         *s = f->secret;
         *len = f->secret_len;
     } else {
@@ -226,7 +226,8 @@ static void json_finding(reporter *r, const ward_finding *f, const ward_commit *
     fprintf(o, ",\"entropy\":%.2f,\"fingerprint\":\"%s\",\"secret\":", f->entropy,
             f->fingerprint);
     json_str(o, s, sl);
-    fprintf(o, ",\"redacted\":%s", r->show_secrets ? "false" : "true");
+    fprintf(o, ",\"redacted\":%s",
+            r->show_secrets && !r->redacted_input ? "false" : "true");
     if (f->encoding) {
         fputs(",\"encoding\":", o);
         json_cstr(o, f->encoding);
