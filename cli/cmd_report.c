@@ -502,7 +502,11 @@ static const char js[] =
     "var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows);rows.sort(function(x,y){"
     "var a=x.cells[i],c=y.cells[i],p=a.getAttribute('data-v'),q=c.getAttribute('data-v');"
     "var r=p!==null&&q!==null?(+p)-(+q):a.textContent.localeCompare(c.textContent);"
-    "return asc?r:-r});rows.forEach(function(r){b.appendChild(r)})})})});";
+    "return asc?r:-r});rows.forEach(function(r){b.appendChild(r)})})})});"
+    /* a shareable order: #sort=TABLE-ID,COLUMN[,desc] */
+    "(function(){var m=/^#sort=([\\w-]+),(\\d+)(,desc)?$/.exec(location.hash);if(!m)return;"
+    "var t=document.getElementById(m[1]);var th=t&&t.tHead.rows[0].cells[+m[2]];if(!th)return;"
+    "th.click();if(m[3])th.click()})();";
 
 static int write_html(FILE *o, recs *rs)
 {
