@@ -172,6 +172,27 @@ static void commit_json(FILE *o, const ward_commit *cm)
     json_cstr(o, cm->email);
     fputs(",\"date\":", o);
     json_cstr(o, date);
+    const ward_git_history *hy = cm->history;
+    if (!hy)
+        return;
+    commit_date(hy->last, 0, date, sizeof date);
+    fputs(",\"last_commit\":", o);
+    json_cstr(o, hy->last->sha);
+    fputs(",\"last_date\":", o);
+    json_cstr(o, date);
+    fprintf(o, ",\"versions\":%llu,\"present\":%s,\"removed_in\":",
+            (unsigned long long)hy->versions, hy->present ? "true" : "false");
+    if (hy->removed_in)
+        json_cstr(o, hy->removed_in);
+    else
+        fputs("null", o);
+    fputs(",\"refs\":[", o);
+    for (size_t i = 0; i < hy->n_refs; i++) {
+        if (i)
+            fputc(',', o);
+        json_cstr(o, hy->refs[i]);
+    }
+    fputc(']', o);
 }
 
 static void text_finding(reporter *r, const ward_finding *f, const ward_commit *cm)
@@ -199,6 +220,17 @@ static void text_finding(reporter *r, const ward_finding *f, const ward_commit *
         fprintf(o, " commit %.8s by ", cm->sha);
         safe_text(o, cm->author, strlen(cm->author));
         fprintf(o, " on %s", date);
+        const ward_git_history *hy = cm->history;
+        if (hy && hy->present)
+            fprintf(o, "; %llu version%s, still in HEAD", (unsigned long long)hy->versions,
+                    hy->versions == 1 ? "" : "s");
+        else if (hy && hy->removed_in)
+            fprintf(o, "; %llu version%s, removed in %.8s", (unsigned long long)hy->versions,
+                    hy->versions == 1 ? "" : "s", hy->removed_in);
+        else if (hy)
+            fprintf(o, "; %llu version%s, last in %.8s (not in HEAD)",
+                    (unsigned long long)hy->versions, hy->versions == 1 ? "" : "s",
+                    hy->last->sha);
     }
     fputc('\n', o);
 }
@@ -234,6 +266,8 @@ static void json_finding(reporter *r, const ward_finding *f, const ward_commit *
     }
     if (cm)
         commit_json(o, cm);
+    if (cm && cm->history) /* one secret in several places is one incident */
+        fprintf(o, ",\"incident\":\"%s\"", f->fingerprint);
     fputs("}\n", o);
 }
 

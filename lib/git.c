@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "history.h"
 #include "pack.h"
 #include "queue.h"
 
@@ -629,6 +630,20 @@ static ward_status collect(hist *h)
         if ((st = resolve(h, o->since_commit, &a)) || (st = walk_from(h, &a, 1)))
             return st;
     }
+    for (size_t i = 0; i < o->n_hide && o->hide; i++) {
+        /* A tip an earlier scan covered may be gone (a force-push): then
+         * there is simply less to hide. */
+        git_object *obj = NULL;
+        if (git_revparse_single(&obj, h->repo, o->hide[i]) < 0) {
+            hevent(h, WARD_EV_NOTE, WARD_SKIP_OTHER, o->hide[i], "incremental scan",
+                   "a commit scanned before is no longer here; its history is scanned again");
+            continue;
+        }
+        git_oid_cpy(&a, git_object_id(obj));
+        git_object_free(obj);
+        if ((st = walk_from(h, &a, 1)))
+            return st;
+    }
     if (o->range)
         return walk_from(h, &b, 0);
     if (o->branch) {
@@ -783,6 +798,23 @@ typedef struct pool {
     /* under the queue's lock (delivery callbacks) */
     uint64_t files, bytes, findings, errors;
     struct timespec last;
+    /* one finding per (rule, fingerprint, path), unless all_occurrences */
+    int summarise;
+    ward_hagg agg;
+    /* Copies and moves: a blob met again at another path holds the same
+     * secrets there.  Delivery marks blobs with findings in hot (one bit
+     * per 16-bit hash, set atomically); the walk notes a seen blob as a
+     * candidate when its bit is set, or when it was submitted within the
+     * last RING blobs (then it may not be delivered yet).  A blob older
+     * than that was delivered before the walk's last submit took the
+     * queue's lock, so its bit is visible: the outcome does not depend on
+     * timing.  Candidates are checked against the records at the end. */
+    unsigned char hot[8192];
+    git_oid recent[RING];     /* the walk's last RING blob submissions */
+    uint16_t recent_n[65536]; /* how many of them have each 16-bit hash */
+    size_t recent_pos;
+    struct alias { git_oid id; char *path; uint32_t commit; } *alias;
+    size_t n_alias, cap_alias;
     /* commit data for delivery, from a repository handle of its own that
      * only delivery (one thread at a time) uses: the last commit looked up */
     git_repository *drepo;
@@ -955,6 +987,11 @@ static const ward_commit *commit_info(pool *p, uint32_t idx, ward_commit *out)
     return out;
 }
 
+static unsigned oid16(const git_oid *id)
+{
+    return (unsigned)id->id[0] << 8 | id->id[1];
+}
+
 /* Delivery, in order, under the queue's lock. */
 static int deliver_finding(const ward_finding *f, void *payload, void *user)
 {
@@ -962,6 +999,14 @@ static int deliver_finding(const ward_finding *f, void *payload, void *user)
     job *j = payload;
     ward_commit c;
     p->findings++;
+    if (p->summarise) {
+        unsigned hb = oid16(&j->id);
+        __atomic_fetch_or(&p->hot[hb >> 3], (unsigned char)(1u << (hb & 7)), __ATOMIC_RELAXED);
+        if (ward_hagg_add(&p->agg, f, &j->id, j->commit) == 0)
+            return 0;
+        p->h->fatal = WARD_ENOMEM;
+        return 1;
+    }
     return p->h->cb->on_finding(f, commit_info(p, j->commit, &c), p->h->cb->user);
 }
 
@@ -985,6 +1030,8 @@ static void job_done(void *payload, int delivered, void *user)
         if (j->scanned) {
             p->files++;
             p->bytes += j->bytes;
+            if (p->h->cb->blob_scanned)
+                p->h->cb->blob_scanned(j->id.id, p->h->cb->user);
         }
         p->h->missing += (uint64_t)j->missing;
         progress(p, 0);
@@ -1013,7 +1060,41 @@ static int submit(pool *p, const git_oid *id, const char *path, uint32_t commit)
     }
     git_oid_cpy(&j->id, id);
     j->commit = commit;
+    if (p->summarise) {
+        git_oid *slot = &p->recent[p->recent_pos++ % RING];
+        if (p->recent_pos > RING)
+            p->recent_n[oid16(slot)]--;
+        git_oid_cpy(slot, id);
+        p->recent_n[oid16(id)]++;
+    }
     return submit_job(p, j) < 0 && !p->h->aborted ? -1 : 0;
+}
+
+/* A blob the walk has seen before, met at path in commit: noted when it
+ * may hold secrets (see pool.hot).  -1 when memory is short. */
+static int maybe_alias(pool *p, const git_oid *id, const char *path, uint32_t commit)
+{
+    unsigned hb = oid16(id);
+    int cand = __atomic_load_n(&p->hot[hb >> 3], __ATOMIC_RELAXED) & (1u << (hb & 7));
+    for (size_t i = 0; !cand && p->recent_n[hb] && i < RING && i < p->recent_pos; i++)
+        cand = git_oid_equal(&p->recent[i], id);
+    if (!cand)
+        return 0;
+    if (p->n_alias == p->cap_alias) {
+        size_t nc = p->cap_alias ? p->cap_alias * 2 : 64;
+        struct alias *v = realloc(p->alias, nc * sizeof *v);
+        if (!v)
+            return -1;
+        p->alias = v;
+        p->cap_alias = nc;
+    }
+    struct alias *a = &p->alias[p->n_alias];
+    if (!(a->path = strdup(path)))
+        return -1;
+    git_oid_cpy(&a->id, id);
+    a->commit = commit;
+    p->n_alias++;
+    return 0;
 }
 
 /* An event met by the walk, delivered in order with the blobs. */
@@ -1134,6 +1215,17 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
             st = added == -1 ? WARD_ENOMEM : WARD_ETOOBIG;
             break;
         }
+        unsigned kind = mode & 0170000;
+        if (!added && p->summarise && kind != 0040000 && kind != 0160000) {
+            size_t saved;
+            if (path_push(pb, name, &saved) == 0) {
+                if (maybe_alias(p, &id, pb->s, commit) < 0)
+                    st = WARD_ENOMEM;
+                pb->len = saved;
+                pb->s[saved] = '\0';
+            }
+            continue;
+        }
         if (!added)
             continue;
         size_t saved;
@@ -1142,7 +1234,6 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
                    "path too long");
             continue;
         }
-        unsigned kind = mode & 0170000;
         if (kind == 0040000) {
             if (depth > 4096) {
                 hevent(h, WARD_EV_ERROR, WARD_SKIP_OTHER, pb->s, "cannot scan",
@@ -1152,6 +1243,8 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
             }
         } else if (kind == 0160000) {
             hevent(h, WARD_EV_SKIPPED, WARD_SKIP_OTHER, pb->s, "skipped", "submodule");
+        } else if (h->cb->blob_known && h->cb->blob_known(id.id, h->cb->user)) {
+            /* scanned by an earlier run (an incremental scan) */
         } else if (submit(p, &id, pb->s, commit) < 0) {
             st = WARD_ENOMEM;
         }
@@ -1209,6 +1302,72 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
     return fresh < 0   ? (fresh == -1 ? WARD_ENOMEM : WARD_ETOOBIG)
            : fresh > 0 ? walk_tree(h, p, &tree, where, pb, idx, 0)
                        : WARD_OK;
+}
+
+/* A commit by id, for a summary's last commit: looked up in the delivery
+ * handle (the walk is over; one thread). */
+static const ward_commit *commit_by_id(pool *p, const git_oid *id, git_commit **hold,
+                                       char sha[GIT_OID_HEXSZ + 1], ward_commit *out)
+{
+    *hold = NULL;
+    if (p->drepo && git_commit_lookup(hold, p->drepo, id) < 0)
+        *hold = NULL;
+    git_oid_tostr(sha, GIT_OID_HEXSZ + 1, id);
+    const git_signature *a = *hold ? git_commit_author(*hold) : NULL;
+    memset(out, 0, sizeof *out);
+    out->sha = sha;
+    out->author = a && a->name ? a->name : "";
+    out->email = a && a->email ? a->email : "";
+    out->time = a ? (int64_t)a->when.time : 0;
+    out->tz_minutes = a ? a->when.offset : 0;
+    return out;
+}
+
+_Static_assert(sizeof(git_oid) == 20, "ward_git_history.blobs views git_oids as 20-byte ids");
+
+/* After the walk: places each (rule, fingerprint, path) and delivers it
+ * once, in the order the walk first met it. */
+static void emit_summaries(hist *h, pool *p)
+{
+    ward_hagg *a = &p->agg;
+    for (size_t i = 0; i < p->n_alias; i++)
+        if (ward_hagg_alias(a, &p->alias[i].id, p->alias[i].path, p->alias[i].commit) < 0) {
+            h->fatal = WARD_ENOMEM;
+            return;
+        }
+    ward_status st = ward_history_locate(p->drepo ? p->drepo : h->repo, h->o->branch, a->v, a->n);
+    if (st) {
+        h->fatal = st;
+        return;
+    }
+    for (size_t i = 0; i < a->n && !h->aborted; i++) {
+        ward_hrec *r = &a->v[i];
+        ward_commit intro, last;
+        git_commit *hold = NULL;
+        char last_sha[GIT_OID_HEXSZ + 1], removed[GIT_OID_HEXSZ + 1];
+        commit_info(p, r->commit, &intro);
+        if (r->have_last) {
+            commit_by_id(p, &r->last, &hold, last_sha, &last);
+        } else {
+            /* not on HEAD's line (a branch since deleted, another root):
+             * the newest version's commit is the last seen */
+            commit_by_id(p, &h->g.v[r->newest].id, &hold, last_sha, &last);
+        }
+        if (r->have_removed)
+            git_oid_tostr(removed, sizeof removed, &r->removed);
+        ward_git_history hy = {.last = &last,
+                               .versions = r->n_blobs,
+                               .present = r->present,
+                               .removed_in = r->have_removed ? removed : NULL,
+                               .n_refs = r->n_refs,
+                               .refs = (const char *const *)r->refs,
+                               .n_blobs = r->n_blobs,
+                               .blobs = (const unsigned char(*)[20])r->blobs};
+        intro.history = &hy;
+        if (h->cb->on_finding(r->f, &intro, h->cb->user))
+            h->aborted = 1;
+        git_commit_free(hold);
+    }
 }
 
 static unsigned online_cpus(void)
@@ -1270,6 +1429,7 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     p->gitdir = git_repository_path(h.repo);
     p->scan_binary = opts->scan_binary;
     p->max_size = h.max_size;
+    p->summarise = !opts->all_occurrences;
     clock_gettime(CLOCK_MONOTONIC, &p->last);
     if (git_repository_open_ext(&p->drepo, p->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
         p->drepo = NULL; /* then findings carry the commit id alone */
@@ -1306,6 +1466,8 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
         h.aborted = 1;
     else if (qs && !st)
         st = qs;
+    if (p->summarise && !st && !h.aborted && !h.fatal)
+        emit_summaries(&h, p);
     if (h.fatal && !st)
         st = h.fatal;
     progress(p, 1);
@@ -1323,6 +1485,10 @@ out:
     if (p) {
         git_commit_free(p->cur);
         git_repository_free(p->drepo);
+        ward_hagg_free(&p->agg);
+        for (size_t i = 0; i < p->n_alias; i++)
+            free(p->alias[i].path);
+        free(p->alias);
         free(p);
     }
     ward_scanner_free(self.sc);
