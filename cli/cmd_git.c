@@ -137,6 +137,9 @@ static ward_status scan_one(git_ctx *g, ward_store *store, const char *repo, con
     if (st)
         return st;
     go.hide = ward_store_scan_hide(g->sc, &go.n_hide);
+    if (g->r.verbose)
+        cli_error("datastore: '%s': %zu blobs and %zu ref tips known from earlier scans", name,
+                  ward_store_scan_known(g->sc), go.n_hide);
     go.all_occurrences = 1; /* the store aggregates; each blob's findings land with it */
     cb.blob_known = blob_known;
     cb.blob_scanned = blob_scanned;

@@ -460,6 +460,8 @@ ward_status ward_store_scan_begin(ward_store *s, const char *name, const char *r
 /* The commits earlier scans covered, for ward_git_options.hide; owned by
  * the scan. */
 const char *const *ward_store_scan_hide(const ward_store_scan *sc, size_t *n);
+/* How many blobs earlier scans of the repository recorded. */
+size_t ward_store_scan_known(const ward_store_scan *sc);
 /* For ward_git_callbacks: blob_known (from the walking thread) and
  * blob_scanned (from the delivering thread).  A history scan must deliver
  * a blob's findings before its blob_scanned call, and the store must be

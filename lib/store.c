@@ -33,7 +33,8 @@
 #pragma weak ward_git_locate
 #pragma weak ward_git_history_free
 
-#define BATCH_BLOBS 4096   /* blobs per transaction while scanning */
+#define BATCH_BLOBS 4096   /* blobs per transaction while scanning, at most */
+#define BATCH_NS 250000000 /* ... and at most this long between commits */
 #define MAX_PENDING 65536  /* findings of one blob held before its id arrives */
 #define MAX_REFS 100000
 
@@ -66,6 +67,7 @@ struct ward_store_scan {
     pending *pend;
     size_t n_pend, cap_pend;
     size_t in_batch;
+    struct timespec batch_start;
     int in_tx, failed, ended;
     char err[256];
     sqlite3_stmt *ins_blob, *upsert, *ins_fblob, *bump;
@@ -450,6 +452,11 @@ ward_status ward_store_scan_begin(ward_store *s, const char *name, const char *r
     return WARD_OK;
 }
 
+size_t ward_store_scan_known(const ward_store_scan *sc)
+{
+    return sc ? sc->set_n : 0;
+}
+
 const char *const *ward_store_scan_hide(const ward_store_scan *sc, size_t *n)
 {
     *n = sc ? sc->n_hide : 0;
@@ -475,6 +482,7 @@ static int tx_begin(ward_store_scan *sc)
         return -1;
     }
     sc->in_tx = 1;
+    clock_gettime(CLOCK_MONOTONIC, &sc->batch_start);
     return 0;
 }
 
@@ -624,7 +632,11 @@ void ward_store_blob_scanned(ward_store_scan *sc, const unsigned char id[20])
         fail(sc);
         return;
     }
-    if (++sc->in_batch >= BATCH_BLOBS)
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t ns = (int64_t)(now.tv_sec - sc->batch_start.tv_sec) * 1000000000 +
+                 (now.tv_nsec - sc->batch_start.tv_nsec);
+    if (++sc->in_batch >= BATCH_BLOBS || ns >= BATCH_NS)
         tx_commit(sc);
 }
 
