@@ -99,7 +99,8 @@ static int stored_finding(const ward_store_finding *sf, void *user)
     return cli_run_finding(&g->r, &f, sf->commit);
 }
 
-/* A repository's name: REPO as given, without trailing slashes or "/.git";
+/* A repository's name: REPO as given, without trailing slashes, "/.git" or
+ * ".git";
  * for the current repository, its work tree's folder name. */
 static char *repo_name(const char *repo)
 {
@@ -121,6 +122,8 @@ static char *repo_name(const char *repo)
         n--;
     if (n > 5 && !strncmp(repo + n - 5, "/.git", 5))
         n -= 5;
+    else if (n > 4 && !strncmp(repo + n - 4, ".git", 4))
+        n -= 4; /* a bare repository, "org/x.git", is "org/x" */
     return strndup(repo, n);
 }
 
