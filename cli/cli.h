@@ -85,8 +85,11 @@ typedef struct reporter {
     /* ward git and staged: the repository, for SARIF's
      * versionControlProvenance; result paths are then relative to it. */
     const ward_repo_info *vcs;
-    /* ward git REPO... and ward report: the repository's name, or NULL. */
+    /* ward git REPO... and ward report: the repository's name, or NULL
+     * (JSON and SARIF carry it; text prefixes it when text_repository is
+     * set, that is when findings of several repositories are mixed). */
     const char *repository;
+    int text_repository;
     /* ward report: secrets arrive already redacted (a datastore keeps no
      * secret), so they are printed as they are. */
     int redacted_input;

@@ -257,6 +257,7 @@ static int run(int argc, char **argv, int staged)
     /* Each repository in turn; one that fails is reported and the others
      * are still scanned (the exit status says there was an error). */
     int n = ps.n_operands ? ps.n_operands : 1, failed = 0;
+    r->rep.text_repository = n > 1;
     for (int i = 0; i < n && !r->broken_pipe; i++) {
         const char *rp = ps.n_operands ? ps.operands[i] : NULL;
         char *name = name_opt ? strdup(name_opt) : rp || store ? repo_name(rp) : NULL;

@@ -219,7 +219,7 @@ static int from_json(recs *rs, const cJSON *o, const char *where)
     /* A summarised finding has its history; one of --all-occurrences is one
      * version, last seen where it came in. */
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "versions");
-    r->has_history = 1;
+    r->has_history = cJSON_IsNumber(ver);
     r->versions = cJSON_IsNumber(ver) ? jnum(o, "versions") : 1;
     r->last_commit = dup0(jstr(o, "last_commit") ? jstr(o, "last_commit") : r->commit);
     if (parse_date(jstr(o, "last_date"), &r->last_time, &r->last_tz))
@@ -333,7 +333,13 @@ static void merge(recs *rs)
             continue;
         }
         /* x came in no earlier than k (sorted by time) */
-        k->versions += x->versions;
+        /* Two summaries of one place (an output given twice, a re-run)
+         * count their versions once; single occurrences add up. */
+        if (k->has_history && x->has_history)
+            k->versions = k->versions > x->versions ? k->versions : x->versions;
+        else
+            k->versions += x->versions;
+        k->has_history = k->has_history && x->has_history;
         if (x->last_time >= k->last_time) {
             char *t = k->last_commit;
             k->last_commit = x->last_commit, x->last_commit = t;
@@ -818,6 +824,9 @@ int cmd_report(int argc, char **argv)
                 rc = EXIT_ERROR;
             } else {
                 rp.redacted_input = 1;
+                for (size_t i = 1; i < rs.n; i++)
+                    if (strcmp(rs.v[i].repository, rs.v[0].repository))
+                        rp.text_repository = 1;
                 for (size_t i = 0; i < rs.n; i++)
                     if (print_rec(&rp, &rs.v[i], e) < 0)
                         break;
