@@ -473,7 +473,7 @@ void ward_store_blob_scanned(ward_store_scan *sc, const unsigned char id[20]);
 int ward_store_scan_finding(ward_store_scan *sc, const ward_finding *f, const ward_commit *c);
 /* Ends the scan with the history scan's status.  On WARD_OK or
  * WARD_EPARTIAL it brings every stored finding of the repository up to
- * date (present, removed_in, refs, last commit, via ward_git_locate) and
+ * date (present, removed_in, refs, last commit, as ward_git_locate says) and
  * stores the ref tips; otherwise it keeps what was recorded and marks the
  * scan failed.  Returns a store error (reason in errbuf), else WARD_OK. */
 ward_status ward_store_scan_end(ward_store_scan *sc, ward_status scan_status, char *errbuf,

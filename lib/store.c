@@ -3,7 +3,7 @@
  * One file holds repositories, the ref tips each scan covered, the blobs
  * already scanned (20-byte ids, WITHOUT ROWID) and one row per (repository,
  * rule, fingerprint, path) with its first and last sighting; the blobs that
- * held a finding sit in a side table so ward_git_locate can place it again
+ * held a finding sit in a side table so that it can be placed again
  * later.  docs/datastore.md is the schema's documentation; PRAGMA
  * user_version its version.
  *
@@ -27,11 +27,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "history.h"
 #include "internal.h"
-
-/* TEMPORARY: weak until git.c defines them (issue 12, items 1-3). */
-#pragma weak ward_git_locate
-#pragma weak ward_git_history_free
 
 #define BATCH_BLOBS 4096   /* blobs per transaction while scanning, at most */
 #define BATCH_NS 250000000 /* ... and at most this long between commits */
@@ -643,118 +640,137 @@ void ward_store_blob_scanned(ward_store_scan *sc, const unsigned char id[20])
 /* ------------------------------------------------------------------ */
 /* Ending a scan: place every finding that may have moved. */
 
-static char *join_refs(const ward_git_history *h)
+static char *join_refs(char *const *refs, size_t n)
 {
     size_t len = 1;
-    for (size_t i = 0; i < h->n_refs; i++)
-        len += strlen(h->refs[i]) + 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(refs[i]) + 1;
     char *s = malloc(len), *p = s;
     if (!s)
         return NULL;
-    for (size_t i = 0; i < h->n_refs; i++)
-        p += sprintf(p, "%s%s", i ? "\n" : "", h->refs[i]);
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s%s", i ? "\n" : "", refs[i]);
     *p = '\0';
     return s;
 }
 
-typedef struct place {
-    int64_t id;
-    char *path;
-} place;
+static void hrecs_free(ward_hrec *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].f)
+            free((char *)v[i].f->path);
+        free(v[i].f);
+        free(v[i].blobs);
+        for (size_t k = 0; k < v[i].n_refs; k++)
+            free(v[i].refs[k]);
+        free(v[i].refs);
+    }
+    free(v);
+}
 
+/* Places every stored finding of the repository that was seen now or was
+ * present before (anything else stays where it was: a removed secret that
+ * comes back is in a new blob, so seen now).  One walk down HEAD's
+ * first-parent line places them all (the history scan's own locator, as
+ * ward_git_locate does for one). */
 static ward_status relocate(ward_store_scan *sc, char *errbuf, size_t errlen)
 {
     sqlite3_stmt *q = NULL, *bl = NULL, *up = NULL;
-    place *v = NULL;
+    ward_hrec *v = NULL;
+    int64_t *ids = NULL;
     size_t n = 0, cap = 0;
+    git_repository *repo = NULL;
     ward_status ret = WARD_OK;
-    /* Seen now, or present before: anything else stays where it was (a
-     * removed secret that comes back is in a new blob, so seen now). */
     if (prep(sc, &q, "SELECT id, path FROM findings WHERE repository = ?1 AND"
-                     " (last_seen_scan = ?2 OR present = 1)"))
+                     " (last_seen_scan = ?2 OR present = 1)") ||
+        prep(sc, &bl, "SELECT blob FROM finding_blobs WHERE finding = ?1"))
         goto dbfail;
     sqlite3_bind_int64(q, 1, sc->repo_id);
     sqlite3_bind_int64(q, 2, sc->scan_id);
     while (sqlite3_step(q) == SQLITE_ROW) {
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            place *nv = realloc(v, cap * sizeof *nv);
-            if (!nv)
+            size_t nc = cap ? cap * 2 : 64;
+            ward_hrec *nv = realloc(v, nc * sizeof *nv);
+            if (nv)
+                v = nv;
+            int64_t *ni = realloc(ids, nc * sizeof *ni);
+            if (ni)
+                ids = ni;
+            if (!nv || !ni)
                 goto nomem;
-            v = nv;
+            cap = nc;
         }
-        v[n].id = sqlite3_column_int64(q, 0);
-        if (!(v[n].path = strdup((const char *)sqlite3_column_text(q, 1))))
+        ward_hrec *r = &v[n];
+        memset(r, 0, sizeof *r);
+        ids[n++] = sqlite3_column_int64(q, 0);
+        ward_finding *f = calloc(1, sizeof *f);
+        r->f = f;
+        if (!f || !(f->path = strdup((const char *)sqlite3_column_text(q, 1))))
             goto nomem;
-        n++;
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    if (prep(sc, &bl, "SELECT blob FROM finding_blobs WHERE finding = ?1") ||
-        prep(sc, &up, "UPDATE findings SET present = ?2, removed_in = ?3, refs = ?4,"
-                      " last_commit = coalesce(?5, last_commit), last_time = coalesce(?6, last_time),"
-                      " last_tz = coalesce(?7, last_tz) WHERE id = ?1"))
-        goto dbfail;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char(*blobs)[20] = NULL;
-        size_t nb = 0, bcap = 0;
         sqlite3_reset(bl);
-        sqlite3_bind_int64(bl, 1, v[i].id);
+        sqlite3_bind_int64(bl, 1, ids[n - 1]);
         while (sqlite3_step(bl) == SQLITE_ROW) {
             if (sqlite3_column_bytes(bl, 0) != 20)
                 continue;
-            if (nb == bcap) {
-                bcap = bcap ? bcap * 2 : 8;
-                unsigned char(*nbv)[20] = realloc(blobs, bcap * 20);
-                if (!nbv) {
-                    free(blobs);
+            if (r->n_blobs == r->cap_blobs) {
+                size_t bc = r->cap_blobs ? r->cap_blobs * 2 : 4;
+                git_oid *nb = realloc(r->blobs, bc * sizeof *nb);
+                if (!nb)
                     goto nomem;
-                }
-                blobs = nbv;
+                r->blobs = nb;
+                r->cap_blobs = bc;
             }
-            memcpy(blobs[nb++], sqlite3_column_blob(bl, 0), 20);
+            memcpy(r->blobs[r->n_blobs++].id, sqlite3_column_blob(bl, 0), 20);
         }
-        if (!nb) {
-            free(blobs);
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (!n)
+        goto out;
+    git_libgit2_init();
+    if (git_repository_open_ext(&repo, sc->repo, 0, NULL) < 0) {
+        git_libgit2_shutdown();
+        seterr(errbuf, errlen, "'%s' is not a git repository", sc->repo);
+        ret = WARD_EIO;
+        goto out;
+    }
+    ret = ward_history_locate(repo, NULL, v, n);
+    if (ret) {
+        seterr(errbuf, errlen, "datastore: %s", ward_strerror(ret));
+        goto out;
+    }
+    if (prep(sc, &up, "UPDATE findings SET present = ?2, removed_in = ?3, refs = ?4,"
+                      " last_commit = coalesce(?5, last_commit), last_time = coalesce(?6,"
+                      " last_time), last_tz = coalesce(?7, last_tz) WHERE id = ?1"))
+        goto dbfail;
+    for (size_t i = 0; i < n; i++) {
+        ward_hrec *r = &v[i];
+        if (!r->n_blobs)
             continue; /* nothing to look for */
-        }
-        ward_git_history *h = NULL;
-        char err[512];
-        if (!ward_git_locate) {
-            free(blobs);
-            continue; /* TEMPORARY until ward_git_locate lands in libward */
-        }
-        ward_status ls =
-            ward_git_locate(sc->repo, v[i].path, (const unsigned char(*)[20])blobs, nb, &h,
-                            err, sizeof err);
-        free(blobs);
-        if (ls == WARD_ENOMEM)
+        char *refs = join_refs(r->refs, r->n_refs);
+        if (!refs)
             goto nomem;
-        if (ls || !h)
-            continue; /* left as it was: better stale than wrong */
-        char *refs = join_refs(h);
-        if (!refs) {
-            ward_git_history_free(h);
-            goto nomem;
-        }
+        char hex[GIT_OID_HEXSZ + 1];
         sqlite3_reset(up);
         sqlite3_clear_bindings(up);
-        sqlite3_bind_int64(up, 1, v[i].id);
-        sqlite3_bind_int(up, 2, h->present ? 1 : 0);
-        if (h->removed_in)
-            sqlite3_bind_text(up, 3, h->removed_in, -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_null(up, 3);
+        sqlite3_bind_int64(up, 1, ids[i]);
+        sqlite3_bind_int(up, 2, r->present);
+        if (r->have_removed) {
+            git_oid_tostr(hex, sizeof hex, &r->removed);
+            sqlite3_bind_text(up, 3, hex, -1, SQLITE_TRANSIENT);
+        }
         sqlite3_bind_text(up, 4, refs, -1, SQLITE_TRANSIENT);
-        if (h->last && h->last->sha) {
-            sqlite3_bind_text(up, 5, h->last->sha, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(up, 6, h->last->time);
-            sqlite3_bind_int(up, 7, h->last->tz_minutes);
-        } /* else NULLs: the stored last commit stays */
         free(refs);
-        ward_git_history_free(h);
-        int rc = sqlite3_step(up);
-        if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)
+        git_commit *c = NULL;
+        if (r->have_last && git_commit_lookup(&c, repo, &r->last) == 0) {
+            const git_signature *a = git_commit_author(c);
+            git_oid_tostr(hex, sizeof hex, &r->last);
+            sqlite3_bind_text(up, 5, hex, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(up, 6, a ? (int64_t)a->when.time : 0);
+            sqlite3_bind_int(up, 7, a ? a->when.offset : 0);
+        } /* else NULLs: not on HEAD's line; the newest occurrence stays last */
+        git_commit_free(c);
+        if (sqlite3_step(up) != SQLITE_DONE)
             goto dbfail;
     }
     goto out;
@@ -765,12 +781,15 @@ nomem:
 dbfail:
     ret = db_fail(sc, errbuf, errlen);
 out:
+    if (repo) {
+        git_repository_free(repo);
+        git_libgit2_shutdown();
+    }
     sqlite3_finalize(q);
     sqlite3_finalize(bl);
     sqlite3_finalize(up);
-    for (size_t i = 0; i < n; i++)
-        free(v[i].path);
-    free(v);
+    hrecs_free(v, n);
+    free(ids);
     return ret;
 }
 

@@ -58,6 +58,10 @@ grep -q 'id="n-findings">4<' dom.html || fail "findings: $(grep -o 'id="n-findin
 grep -q 'id="n-repos">2<' dom.html || fail "repositories"
 [ "$(grep -c '<g class="bar"' dom.html)" = 2 ] || fail "timeline bars"
 [ "$(grep -c '<tr data-incident=' dom.html)" = 2 ] || fail "incident rows"
+# alpha's .env was removed: its row says where; the other three are present.
+tr -d '\n' < dom.html | grep -q '<code>\.env</code>.*<td class="removed">removed in <code>[0-9a-f]\{8\}</code>' ||
+  fail "removed .env"
+[ "$(grep -c '<td class="present">present</td>' dom.html)" = 5 ] || fail "present rows"
 # By repository: alpha has 2 incidents, beta 1.
 tr -d '\n' < dom.html | grep -o '<table class="sortable" id="by-repository">.*</table>' |
   grep -q '<td>alpha</td><td class="num" data-v="2">2</td>' || fail "counts by repository"
