@@ -636,9 +636,11 @@ static int write_html(FILE *o, recs *rs)
                 y + 11);
         html_esc(o, x->rule);
         fprintf(o, " %.8s</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\" "
-                   "fill=\"%s\"><title>%s: in %s, %s %s</title></rect></g>\n",
-                x->fingerprint, xa, y, xb - xa, H - 6, x->present ? "#d1242f" : "#8c959f",
-                x->rule, c0, x->present ? "still present, last seen" : "last seen", c1);
+                   "fill=\"%s\"><title>",
+                x->fingerprint, xa, y, xb - xa, H - 6, x->present ? "#d1242f" : "#8c959f");
+        html_esc(o, x->rule);
+        fprintf(o, ": in %s, %s %s</title></rect></g>\n", c0,
+                x->present ? "still present, last seen" : "last seen", c1);
     }
     fputs("</svg>\n", o);
 
