@@ -92,6 +92,14 @@ typedef struct reporter {
     /* ward git and staged: the repository, for SARIF's
      * versionControlProvenance; result paths are then relative to it. */
     const ward_repo_info *vcs;
+    /* ward git REPO... and ward report: the repository's name, or NULL
+     * (JSON and SARIF carry it; text prefixes it when text_repository is
+     * set, that is when findings of several repositories are mixed). */
+    const char *repository;
+    int text_repository;
+    /* ward report: secrets arrive already redacted (a datastore keeps no
+     * secret), so they are printed as they are. */
+    int redacted_input;
 } reporter;
 
 int reporter_init(reporter *r, FILE *out, cli_format fmt, int show_secrets, int color,
@@ -113,6 +121,12 @@ int reporter_finding_git(reporter *r, const ward_finding *f, const ward_commit *
 int cmd_git(int argc, char **argv);
 int cmd_staged(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
+/* ward report (cmd_report.c): a datastore or merged JSON Lines. */
+int cmd_report(int argc, char **argv);
+extern const cli_opt report_opts[];
+/* The engine's index of a rule id (for SARIF's rule list), or the rule
+ * count when the engine does not know it. */
+size_t cli_rule_index(const ward_engine *e, const char *id);
 extern const cli_opt git_opts[];
 extern const cli_opt staged_opts[];
 extern const cli_opt hook_opts[];

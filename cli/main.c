@@ -60,7 +60,7 @@ const cli_cmd cli_commands[] = {
      "away, 1 on exit without shutdown, 2 on an error.",
      lsp_opts, cmd_lsp},
     /* @@ lsp entry (issue 3) @@ */
-    {"git", "[OPTIONS] [REPO]", "scan a git repository's whole history",
+    {"git", "[OPTIONS] [REPO...]", "scan git repositories' whole history",
      "Scans every commit reachable from any ref (or from --branch, or in --range, or after "
      "--since-commit) of the repository REPO (default: the one holding the current folder; "
      "bare repositories work).  Each distinct blob is read once from the object database and "
@@ -68,7 +68,10 @@ const cli_cmd cli_commands[] = {
      "there (sha, author, date), so a secret that was added and later deleted is still "
      "found.  Shallow clones are scanned from their boundary; missing or corrupt objects are "
      "reported and the scan goes on; submodules, binary and oversized blobs are passed over "
-     "(noted under -v).  Exit status as for scan: 0 clean, 1 findings, 2 an error.",
+     "(noted under -v).  Several REPOs go into one report, each finding naming its "
+     "repository.  With --datastore, a re-scan reads only the commits and blobs not scanned "
+     "before and reports only new findings (see docs/datastore.md).  Exit status as for "
+     "scan: 0 clean, 1 findings, 2 an error.",
      git_opts, cmd_git},
     {"staged", "[OPTIONS]", "scan what is staged for the next commit",
      "Scans the changes staged in the index of the repository holding the current folder, "
@@ -84,6 +87,16 @@ const cli_cmd cli_commands[] = {
      ".pre-commit-hooks.yaml instead.",
      hook_opts, cmd_hook},
     /* @@ git entries (issue 6) @@ */
+    {"report", "[OPTIONS] [--datastore FILE] [FILE.jsonl...]",
+     "print findings from a datastore, or merge JSON Lines reports",
+     "Prints the findings kept in a datastore (made by 'ward git --datastore'), without "
+     "scanning, or merges the JSON Lines outputs of several 'ward git -f json' runs (one per "
+     "repository, say, from GNU parallel) into one report: one finding per repository, rule, "
+     "fingerprint and path, and one incident per fingerprint.  Secrets are always redacted: "
+     "a datastore keeps none.  The HTML format is one self-contained page (no external "
+     "scripts or fonts) with a sortable table of incidents, counts by rule and by "
+     "repository, and a timeline.  Exit status: 0 nothing reported, 1 findings, 2 an error.",
+     report_opts, cmd_report},
     {"version", "", "print the version", "Prints ward's version and its matcher's.", no_opts,
      cmd_version},
     {"help", "[COMMAND]", "show help for ward or a command",

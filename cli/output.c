@@ -120,7 +120,7 @@ static const char *conf_color(ward_confidence c)
 static void secret_text(const reporter *r, const ward_finding *f, char *buf, size_t cap,
                         const char **s, size_t *len)
 {
-    if (r->show_secrets) {
+    if (r->show_secrets || r->redacted_input) {
         *s = f->secret;
         *len = f->secret_len;
     } else {
@@ -205,6 +205,10 @@ static void text_finding(reporter *r, const ward_finding *f, const ward_commit *
     const char *B = r->color ? "\033[1m" : "", *M = r->color ? "\033[35m" : "",
                *G = r->color ? "\033[32m" : "", *Y = r->color ? "\033[33m" : "",
                *C = r->color ? conf_color(f->confidence) : "", *Z = r->color ? "\033[0m" : "";
+    if (r->repository && r->text_repository) {
+        safe_text(o, r->repository, strlen(r->repository));
+        fputs(": ", o);
+    }
     fprintf(o, "%s%s%s:%s%llu%s:%s%llu%s: %s%s%s %s[%s]%s %s: ", M,
             f->path ? f->path : "-", Z, G, (unsigned long long)f->line, Z, G,
             (unsigned long long)f->column, Z, Y, f->rule_id, Z, C,
@@ -258,7 +262,8 @@ static void json_finding(reporter *r, const ward_finding *f, const ward_commit *
     fprintf(o, ",\"entropy\":%.2f,\"fingerprint\":\"%s\",\"secret\":", f->entropy,
             f->fingerprint);
     json_str(o, s, sl);
-    fprintf(o, ",\"redacted\":%s", r->show_secrets ? "false" : "true");
+    fprintf(o, ",\"redacted\":%s",
+            r->show_secrets && !r->redacted_input ? "false" : "true");
     if (f->revoke) {
         fputs(",\"revoke\":", o);
         json_cstr(o, f->revoke);
@@ -271,6 +276,10 @@ static void json_finding(reporter *r, const ward_finding *f, const ward_commit *
         commit_json(o, cm);
     if (cm && cm->history) /* one secret in several places is one incident */
         fprintf(o, ",\"incident\":\"%s\"", f->fingerprint);
+    if (r->repository) {
+        fputs(",\"repository\":", o);
+        json_cstr(o, r->repository);
+    }
     fputs("}\n", o);
 }
 
@@ -334,6 +343,10 @@ static void sarif_finding(reporter *r, const ward_finding *f, const ward_commit 
     json_str(o, s, sl);
     if (cm)
         commit_json(o, cm);
+    if (r->repository) {
+        fputs(",\"repository\":", o);
+        json_cstr(o, r->repository);
+    }
     fprintf(o, "}}");
 }
 

@@ -452,6 +452,81 @@ ward_status ward_repo_info_get(const char *repo, ward_repo_info *info);
 void ward_repo_info_free(ward_repo_info *info);
 
 /* ---------------------------------------------------------------------
+ * Datastore: what incremental history scans remember, in one SQLite file
+ * (schema in docs/datastore.md, its version in PRAGMA user_version).  It
+ * keeps the refs and blobs already scanned and each finding (rule,
+ * fingerprint, path, repository) with its first and last sighting; never a
+ * secret, only its fingerprint and redacted preview.  Written in
+ * transactions: a scan killed half-way leaves a consistent store, and the
+ * next scan of that repository skips what was already recorded.  Not
+ * thread-safe, except as the callbacks below say.
+ * ------------------------------------------------------------------- */
+
+#define WARD_STORE_SCHEMA 1
+/* Blob ids loaded into memory for one repository, at most. */
+#define WARD_STORE_MAX_BLOBS (1u << 26)
+
+typedef struct ward_store ward_store;
+typedef struct ward_store_scan ward_store_scan;
+
+/* Opens (create: creating if absent) the datastore at path.  WARD_EIO when it
+ * cannot be opened or is not a datastore, WARD_ECONFIG for a schema version
+ * this build does not know; the reason in errbuf. */
+ward_status ward_store_open(const char *path, int create, ward_store **out, char *errbuf,
+                            size_t errlen);
+void ward_store_free(ward_store *s);
+
+/* Starts a scan of the repository at repo, recorded under name: records the
+ * scan, reads the ref tips (stored at the end if it succeeds) and loads the
+ * ids of the blobs scanned before into memory.  Errors as for
+ * ward_store_open, WARD_EIO when repo is not a repository. */
+ward_status ward_store_scan_begin(ward_store *s, const char *name, const char *repo,
+                                  ward_store_scan **out, char *errbuf, size_t errlen);
+/* The commits earlier scans covered, for ward_git_options.hide; owned by
+ * the scan. */
+const char *const *ward_store_scan_hide(const ward_store_scan *sc, size_t *n);
+/* How many blobs earlier scans of the repository recorded. */
+size_t ward_store_scan_known(const ward_store_scan *sc);
+/* For ward_git_callbacks: blob_known (from the walking thread) and
+ * blob_scanned (from the delivering thread).  A history scan must deliver
+ * a blob's findings before its blob_scanned call, and the store must be
+ * fed every occurrence (ward_git_options.all_occurrences). */
+int ward_store_blob_known(ward_store_scan *sc, const unsigned char id[20]);
+void ward_store_blob_scanned(ward_store_scan *sc, const unsigned char id[20]);
+/* Records one occurrence (delivering thread).  0, or -1 when the store
+ * failed: ward_store_scan_end then reports it. */
+int ward_store_scan_finding(ward_store_scan *sc, const ward_finding *f, const ward_commit *c);
+/* Ends the scan with the history scan's status.  On WARD_OK or
+ * WARD_EPARTIAL it brings every stored finding of the repository up to
+ * date (present, removed_in, refs, last commit, as ward_git_locate says) and
+ * stores the ref tips; otherwise it keeps what was recorded and marks the
+ * scan failed.  Returns a store error (reason in errbuf), else WARD_OK. */
+ward_status ward_store_scan_end(ward_store_scan *sc, ward_status scan_status, char *errbuf,
+                                size_t errlen);
+/* Frees the scan; one not ended is ended as failed. */
+void ward_store_scan_free(ward_store_scan *sc);
+
+/* A stored finding, as borrowed views valid during the callback only.  The
+ * finding's secret is the redacted preview (line_text is "" and
+ * rule_index 0: the store knows no engine); commit->history is set. */
+typedef struct ward_store_finding {
+    const char *repository;
+    const ward_finding *finding;
+    const ward_commit *commit;
+    int64_t first_seen, last_seen; /* start times of the scans that saw it first, last */
+    int is_new;               /* first seen by the scan given to ward_store_findings */
+} ward_store_finding;
+typedef int (*ward_store_finding_fn)(const ward_store_finding *f, void *user);
+
+/* Every stored finding, ordered by repository, introduction date and path;
+ * with new_in set, only those of its repository, and only the ones first
+ * seen after that repository's previous successful scan unless all is set.
+ * A non-zero return from fn stops with WARD_EABORT. */
+ward_status ward_store_findings(ward_store *s, const ward_store_scan *new_in, int all,
+                                ward_store_finding_fn fn, void *user, char *errbuf,
+                                size_t errlen);
+
+/* ---------------------------------------------------------------------
  * Baselines: known findings that must not block work.  An entry is
  * (rule id, fingerprint, path): no line number, so moving a line or
  * editing above it keeps it known, and never the secret.  The file has
