@@ -1862,3 +1862,97 @@ void ward_repo_info_free(ward_repo_info *info)
     free(info->workdir);
     memset(info, 0, sizeof *info);
 }
+
+/* ---------------------------------------------------------------------
+ * Where a known secret stands now.
+ * ------------------------------------------------------------------- */
+
+/* The allocation behind a located history: the struct, then what it
+ * points to. */
+typedef struct located {
+    ward_git_history h;
+    ward_commit last;
+    char sha[GIT_OID_HEXSZ + 1], removed[GIT_OID_HEXSZ + 1];
+    char *author, *email;
+    unsigned char (*blobs)[20];
+} located;
+
+ward_status ward_git_locate(const char *repo, const char *path, const unsigned char (*blobs)[20],
+                            size_t n_blobs, struct ward_git_history **out, char *errbuf,
+                            size_t errlen)
+{
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (!out || !path || (n_blobs && !blobs))
+        return WARD_EINVAL;
+    *out = NULL;
+    git_libgit2_init();
+    git_repository *r = NULL;
+    ward_status st = open_repo(repo, &r, errbuf, errlen);
+    located *l = st ? NULL : calloc(1, sizeof *l);
+    ward_finding f = {.path = path, .fingerprint = ""};
+    ward_hrec rec = {.f = &f, .n_blobs = n_blobs};
+    if (!st && !l)
+        st = WARD_ENOMEM;
+    if (!st && n_blobs) {
+        l->blobs = malloc(n_blobs * 20);
+        rec.blobs = malloc(n_blobs * sizeof *rec.blobs);
+        if (!l->blobs || !rec.blobs)
+            st = WARD_ENOMEM;
+        for (size_t i = 0; !st && i < n_blobs; i++) {
+            memcpy(l->blobs[i], blobs[i], 20);
+            git_oid_fromraw(&rec.blobs[i], blobs[i]);
+        }
+    }
+    if (!st)
+        st = ward_history_locate(r, NULL, &rec, 1);
+    if (!st) {
+        git_commit *c = NULL;
+        l->h.last = rec.have_last ? &l->last : NULL;
+        if (rec.have_last) {
+            git_oid_tostr(l->sha, sizeof l->sha, &rec.last);
+            const git_signature *a =
+                git_commit_lookup(&c, r, &rec.last) == 0 ? git_commit_author(c) : NULL;
+            l->author = strdup(a && a->name ? a->name : "");
+            l->email = strdup(a && a->email ? a->email : "");
+            l->last = (ward_commit){l->sha, l->author ? l->author : "", l->email ? l->email : "",
+                                    a ? (int64_t)a->when.time : 0, a ? a->when.offset : 0, NULL};
+            git_commit_free(c);
+        }
+        if (rec.have_removed)
+            git_oid_tostr(l->removed, sizeof l->removed, &rec.removed);
+        l->h.versions = n_blobs;
+        l->h.present = rec.present;
+        l->h.removed_in = rec.have_removed ? l->removed : NULL;
+        l->h.n_refs = rec.n_refs;
+        l->h.refs = (const char *const *)rec.refs;
+        rec.refs = NULL; /* now the history's */
+        l->h.n_blobs = n_blobs;
+        l->h.blobs = (const unsigned char(*)[20])l->blobs;
+        *out = &l->h;
+    } else if (l) {
+        free(l->blobs);
+        free(l);
+    }
+    for (size_t k = 0; k < rec.n_refs && rec.refs; k++)
+        free(rec.refs[k]);
+    free(rec.refs);
+    free(rec.blobs);
+    git_repository_free(r);
+    git_libgit2_shutdown();
+    return st;
+}
+
+void ward_git_history_free(struct ward_git_history *h)
+{
+    if (!h)
+        return;
+    located *l = (located *)h; /* h is its first member */
+    for (size_t k = 0; k < h->n_refs; k++)
+        free((char *)h->refs[k]);
+    free((void *)h->refs);
+    free(l->author);
+    free(l->email);
+    free(l->blobs);
+    free(l);
+}

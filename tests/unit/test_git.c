@@ -567,6 +567,69 @@ static void test_staged_bare_is_an_error(void)
     CHECK_INT(staged("bare.git", &l), WARD_EINVAL);
 }
 
+/* ward_git_locate: in r, .env's token came in at two and went out at three
+ * (HEAD~2); b.txt's token is still at HEAD, on branch main (or master). */
+static void test_locate(void)
+{
+    char blob[41], repo[600], two[41], three[41], head[41];
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "git -C '%s/r' rev-parse HEAD~3:.env", root);
+    FILE *p = popen(cmd, "r");
+    CHECK(p != NULL);
+    blob[0] = '\0';
+    if (p) {
+        if (!fgets(blob, sizeof blob, p))
+            blob[0] = '\0';
+        pclose(p);
+    }
+    CHECK_INT(strlen(blob), 40);
+    rev("r", "HEAD~3", two);
+    rev("r", "HEAD~2", three);
+    rev("r", "HEAD", head);
+    unsigned char id[1][20];
+    for (int i = 0; i < 20; i++)
+        sscanf(blob + 2 * i, "%2hhx", &id[0][i]);
+    snprintf(repo, sizeof repo, "%s/r", root);
+    ward_git_history *h = NULL;
+    char err[256];
+    CHECK_INT(ward_git_locate(repo, ".env", (const unsigned char(*)[20])id, 1, &h, err,
+                              sizeof err),
+              WARD_OK);
+    CHECK(h != NULL);
+    if (!h)
+        return;
+    CHECK_INT(h->present, 0);
+    CHECK_STR(h->removed_in, three);
+    CHECK(h->last != NULL);
+    CHECK_STR(h->last ? h->last->sha : NULL, two);
+    CHECK_STR(h->last ? h->last->author : NULL, "Ann Dev");
+    CHECK_INT(h->n_refs, 0);
+    CHECK_INT(h->versions, 1);
+    ward_git_history_free(h);
+
+    /* b.txt at HEAD holds its current blob */
+    snprintf(cmd, sizeof cmd, "git -C '%s/r' rev-parse HEAD:b.txt", root);
+    p = popen(cmd, "r");
+    blob[0] = '\0';
+    if (p) {
+        if (!fgets(blob, sizeof blob, p))
+            blob[0] = '\0';
+        pclose(p);
+    }
+    for (int i = 0; i < 20; i++)
+        sscanf(blob + 2 * i, "%2hhx", &id[0][i]);
+    h = NULL;
+    CHECK_INT(ward_git_locate(repo, "b.txt", (const unsigned char(*)[20])id, 1, &h, err,
+                              sizeof err),
+              WARD_OK);
+    CHECK(h && h->present && !h->removed_in && h->n_refs == 1);
+    CHECK_STR(h && h->last ? h->last->sha : NULL, head);
+    ward_git_history_free(h);
+    CHECK_INT(ward_git_locate("/nonexistent-ward-repo", "x", NULL, 0, &h, err, sizeof err),
+              WARD_EIO);
+    CHECK(h == NULL);
+}
+
 int main(void)
 {
     if (!mkdtemp(root))
@@ -590,6 +653,7 @@ int main(void)
     RUN(test_bare_repository);
     RUN(test_submodule_is_skipped);
     RUN(test_not_a_repository);
+    RUN(test_locate);
     RUN(test_abort);
     RUN(test_staged_sees_only_added_lines);
     RUN(test_staged_bare_is_an_error);
