@@ -201,6 +201,9 @@ typedef struct ward_walk_options {
     /* 0 = no limit (files are read in bounded chunks, so any size is
      * scanned); larger files are skipped with a WARD_SKIP_SIZE event */
     uint64_t max_file_size;
+    /* When set, the scan stops soon after *cancel becomes non-zero (read
+     * atomically; another thread sets it) and returns WARD_EABORT. */
+    const int *cancel;
 } ward_walk_options;
 
 typedef enum ward_event_kind {

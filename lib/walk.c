@@ -60,6 +60,12 @@ typedef struct pool {
     int progress_done;
 } pool;
 
+/* Whether the caller asked the scan to stop (opts->cancel). */
+static int cancelled(const pool *p)
+{
+    return p->o->cancel && __atomic_load_n(p->o->cancel, __ATOMIC_RELAXED);
+}
+
 static int64_t now_ns(void)
 {
     struct timespec t;
@@ -292,7 +298,7 @@ static void scan_file(worker *w, job *j)
             job_event(w->qj, j, WARD_EV_ERROR, "cannot scan", "the matcher failed");
             break;
         }
-        if (st != WARD_OK || eof)
+        if (st != WARD_OK || eof || cancelled(p))
             break;
         /* A file that grows while read stops at the limit; a stream (stdin)
          * has none: nothing stops it but the end of input. */
@@ -543,6 +549,11 @@ static int walk_dir(walker *w, const char *root, const struct stat *rootsb)
         return 0;
     }
     while (w->depth >= 0 && !p->stop) {
+        if (cancelled(p)) {
+            p->stop = 1;
+            ward_queue_abort(p->q);
+            break;
+        }
         f = &w->stack[w->depth];
         if (f->i == f->n) {
             free_frame(f);
@@ -683,6 +694,8 @@ ward_status ward_scan_paths(const ward_engine *e, const char *const *paths, size
     ward_status st = ward_queue_new(&ops, p, &qc, &p->q);
     for (size_t i = 0; st == WARD_OK && i < n_paths && !p->stop; i++)
         walk_path(p, paths[i]);
+    if (st == WARD_OK && cancelled(p))
+        ward_queue_abort(p->q);
     if (st == WARD_OK) {
         ward_status qs = ward_queue_finish(p->q);
         if (qs == WARD_OK)

@@ -67,6 +67,7 @@ struct lsp_scan {
     scan_item *head, *tail;
     size_t queued;
     atomic_int cancel;
+    int stop;                   /* the library's cancel flag (set atomically) */
     /* the scan thread's inputs and state */
     const ward_engine *engine;
     ward_engine *retired;       /* replaced by a reload; freed after the join */
@@ -216,6 +217,7 @@ static void *scan_main(void *arg)
 #endif
     ward_walk_options wo = {0};
     wo.threads = j->threads;
+    wo.cancel = &j->stop; /* a cancel stops the walk itself, not only delivery */
     ward_callbacks cb = {on_finding, NULL, on_progress, j};
     ward_status st = ward_scan_paths(j->engine, (const char *const *)j->roots, j->n_roots, &wo, &cb);
     flush_file(j);
@@ -364,6 +366,7 @@ static void cancel_scan(lsp_server *s)
     if (!j || j->detached)
         return;
     atomic_store(&j->cancel, 1);
+    __atomic_store_n(&j->stop, 1, __ATOMIC_RELAXED);
     pthread_mutex_lock(&j->mu);
     pthread_cond_broadcast(&j->room);
     pthread_mutex_unlock(&j->mu);

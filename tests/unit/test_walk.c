@@ -255,6 +255,37 @@ static void test_chunk_boundaries(void)
     free(buf);
 }
 
+/* A cancel flag set by another thread (the language server's cancel
+ * button) stops the walk itself, not only the delivery of findings. */
+static int cancel_flag;
+static int cancel_after_first(const ward_finding *f, void *user)
+{
+    (void)f;
+    (*(int *)user)++;
+    __atomic_store_n(&cancel_flag, 1, __ATOMIC_RELAXED);
+    return 0; /* never asks to stop itself */
+}
+
+static void test_cancel(void)
+{
+    const char *p[] = {path("many")}; /* 300 files, one finding each */
+    ward_walk_options o = {0};
+    o.threads = 2;
+    o.cancel = &cancel_flag;
+    int seen = 0;
+    ward_callbacks cb = {cancel_after_first, NULL, NULL, &seen};
+    cancel_flag = 1;
+    CHECK_INT(ward_scan_paths(E, p, 1, &o, &cb), WARD_EABORT);
+    CHECK_INT(seen, 0);
+    cancel_flag = 0;
+    CHECK_INT(ward_scan_paths(E, p, 1, &o, &cb), WARD_EABORT);
+    CHECK(seen >= 1 && seen < 300);
+    o.cancel = NULL;
+    seen = 0;
+    CHECK_INT(ward_scan_paths(E, p, 1, &o, &cb), WARD_OK);
+    CHECK_INT(seen, 300);
+}
+
 int main(void)
 {
     snprintf(root, sizeof root, "%s/ward-walk-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -275,6 +306,7 @@ int main(void)
     RUN(test_symlinks);
     RUN(test_binary_large_and_missing);
     RUN(test_chunk_boundaries);
+    RUN(test_cancel);
     ward_engine_free(E);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
