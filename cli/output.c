@@ -382,25 +382,37 @@ static void sarif_rule(FILE *o, const ward_rule_info *ri, int first)
     json_cstr(o, ri->description);
     fputc('}', o);
     if (ri->revoke) {
-        /* What to do about a finding: where the owner revokes the secret. */
-        int url = !strncmp(ri->revoke, "https://", 8) || !strncmp(ri->revoke, "http://", 7);
-        char *text = NULL, *md = NULL;
-        if (asprintf(&text, "Revoke or rotate this credential: %s", ri->revoke) >= 0 &&
-            asprintf(&md, url ? "Revoke or rotate this credential: <%s>"
-                              : "Revoke or rotate this credential: %s",
-                     ri->revoke) >= 0) {
+        /* What to do about a finding: where the owner revokes the secret.
+         * Revoke texts mix a URL with words ("https://x/keys (delete the
+         * key)"), so helpUri gets the URL alone: it must be a valid URI. */
+        const char *rv = ri->revoke, *u = strstr(rv, "https://");
+        if (!u)
+            u = strstr(rv, "http://");
+        size_t ulen = u ? strcspn(u, " \t") : 0;
+        while (ulen && strchr(").,;:", u[ulen - 1]))
+            ulen--;
+        char *text = NULL, *md = NULL, *uri = NULL;
+        int ok = asprintf(&text, "Revoke or rotate this credential: %s", rv) >= 0;
+        if (ok && u)
+            ok = asprintf(&md, "Revoke or rotate this credential: %.*s<%.*s>%s", (int)(u - rv),
+                          rv, (int)ulen, u, u + ulen) >= 0 &&
+                 asprintf(&uri, "%.*s", (int)ulen, u) >= 0;
+        else if (ok)
+            ok = asprintf(&md, "Revoke or rotate this credential: %s", rv) >= 0;
+        if (ok) {
             fputs(",\"help\":{\"text\":", o);
             json_cstr(o, text);
             fputs(",\"markdown\":", o);
             json_cstr(o, md);
             fputc('}', o);
-            if (url) {
+            if (uri) {
                 fputs(",\"helpUri\":", o);
-                json_cstr(o, ri->revoke);
+                json_cstr(o, uri);
             }
         }
         free(text);
         free(md);
+        free(uri);
     }
     fprintf(o, ",\"defaultConfiguration\":{\"level\":\"%s\"},\"properties\":{\"confidence\":"
                "\"%s\",\"tags\":[\"security\",\"secret\"]}}",

@@ -375,7 +375,8 @@ static void test_diagnostics(void)
         CHECK_STR(str(p, "params.diagnostics.0.source"), "ward");
         CHECK_INT(num(p, "params.diagnostics.0.severity"), 1);
         CHECK_STR(str(p, "params.diagnostics.0.message"),
-                  "GitHub personal access token (classic), checksum valid");
+                  "GitHub personal access token (classic), checksum valid; "
+                  "revoke: https://github.com/settings/tokens (Delete the token)");
         CHECK(str(p, "params.diagnostics.0.data.fingerprint") &&
               strlen(str(p, "params.diagnostics.0.data.fingerprint")) == 32);
         cJSON *m = msg(&t, "ward/secretRanges");
