@@ -389,6 +389,19 @@ static ward_status near_regex(loader *L, const toml_value *at, ward_rule *r, cha
     return WARD_OK;
 }
 
+/* Compiles a user's regex src into *slot, or fails the load naming it. */
+static ward_status check_regex(loader *L, const toml_value *t, const ward_rule *r, const char *src,
+                               const char *what, _Atomic(pcre2_code *) *slot)
+{
+    char msg[200];
+    pcre2_code *re =
+        ward_pcre_compile(src, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg, sizeof msg);
+    if (!re)
+        return fail(L, t, "rule '%s': bad %s: %s", r->id, what, msg);
+    atomic_store(slot, re);
+    return WARD_OK;
+}
+
 static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
 {
     ward_status st = WARD_OK;
@@ -547,27 +560,13 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
         else
             free(r->hs_regex), r->hs_regex = hx;
     }
-    if (st == WARD_OK && r->loose && L->depth != WARD_LOAD_BUILTIN) {
-        char msg[200];
-        pcre2_code *re = ward_pcre_compile(r->loose, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE,
-                                           msg, sizeof msg);
-        if (!re)
-            st = fail(L, t, "rule '%s': bad 'loose' regex: %s", r->id, msg);
-        else
-            atomic_store(&r->loose_re, re);
-    }
-    if (st == WARD_OK && r->regex && L->depth != WARD_LOAD_BUILTIN) {
-        /* A user's regex is checked now, so a typo is an error at load time
-         * rather than a rule that silently never fires.  Built-in regexes are
-         * checked by the test suite and compiled lazily. */
-        char msg[200];
-        pcre2_code *re = ward_pcre_compile(r->regex, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE,
-                                           msg, sizeof msg);
-        if (!re)
-            st = fail(L, t, "rule '%s': bad regex: %s", r->id, msg);
-        else
-            atomic_store(&r->re, re);
-    }
+    /* A user's regexes are checked now, so a typo is an error at load time
+     * rather than a rule that silently never fires.  Built-in regexes are
+     * checked by the test suite and compiled lazily. */
+    if (st == WARD_OK && r->loose && L->depth != WARD_LOAD_BUILTIN)
+        st = check_regex(L, t, r, r->loose, "'loose' regex", &r->loose_re);
+    if (st == WARD_OK && r->regex && L->depth != WARD_LOAD_BUILTIN)
+        st = check_regex(L, t, r, r->regex, "regex", &r->re);
     if (st == WARD_OK)
         st = load_allowlists(L, single_allow, many_allow, 0, &r->allowlists,
                              &r->n_allowlists);
