@@ -164,30 +164,39 @@ int cli_run_option(cli_run *r, int key, const char *arg)
     return 0;
 }
 
-/* .ward.toml, else .gitleaks.toml, in the work tree holding start (searched
- * upwards for the folder with .git when search is set). */
+/* .ward.toml, else .gitleaks.toml, in dir.  0 when found (path in out). */
+static int config_in(const char *dir, char *out, size_t cap)
+{
+    static const char *const names[] = {".ward.toml", ".gitleaks.toml"};
+    for (int i = 0; i < 2; i++) {
+        char probe[PATH_MAX + 32];
+        struct stat sb;
+        snprintf(probe, sizeof probe, "%s/%s", strcmp(dir, "/") ? dir : "", names[i]);
+        if (stat(probe, &sb) == 0 && S_ISREG(sb.st_mode) &&
+            (size_t)snprintf(out, cap, "%s", probe) < cap)
+            return 0;
+    }
+    return -1;
+}
+
+/* The config of the work tree holding start (searched upwards for the
+ * folder with .git when search is set); outside any work tree, the one in
+ * start itself. */
 static int find_config(const char *start, int search, char *out, size_t cap)
 {
-    char dir[PATH_MAX];
+    char dir[PATH_MAX], first[PATH_MAX];
     if (!realpath(start, dir))
         return -1;
+    memcpy(first, dir, sizeof first);
     for (;;) {
         char probe[PATH_MAX + 32];
         struct stat sb;
         snprintf(probe, sizeof probe, "%s/.git", dir);
-        if (stat(probe, &sb) == 0 || !search) {
-            static const char *const names[] = {".ward.toml", ".gitleaks.toml"};
-            for (int i = 0; i < 2; i++) {
-                snprintf(probe, sizeof probe, "%s/%s", strcmp(dir, "/") ? dir : "", names[i]);
-                if (stat(probe, &sb) == 0 && S_ISREG(sb.st_mode) &&
-                    (size_t)snprintf(out, cap, "%s", probe) < cap)
-                    return 0;
-            }
-            return -1;
-        }
+        if (stat(probe, &sb) == 0 || !search)
+            return config_in(dir, out, cap);
         char *slash = strrchr(dir, '/');
         if (!slash || slash == dir)
-            return -1;
+            return config_in(first, out, cap);
         *slash = '\0';
     }
 }
