@@ -22,6 +22,14 @@
 extern "C" {
 #endif
 
+/* What libward exports: the functions marked WARD_API here and nothing else
+ * (it is built with -fvisibility=hidden; tests/install.sh checks it). */
+#if defined(__GNUC__)
+#define WARD_API __attribute__((visibility("default")))
+#else
+#define WARD_API
+#endif
+
 #define WARD_VERSION "0.1.0"
 
 typedef enum ward_status {
@@ -38,7 +46,7 @@ typedef enum ward_status {
 } ward_status;
 
 /* A static, human-readable description of a status; never NULL. */
-const char *ward_strerror(ward_status st);
+WARD_API const char *ward_strerror(ward_status st);
 
 typedef enum ward_confidence {
     WARD_CONF_LOW = 0,    /* generic rules: entropy assigned to a secret-like name */
@@ -47,7 +55,7 @@ typedef enum ward_confidence {
 } ward_confidence;
 
 /* "low", "medium" or "high". */
-const char *ward_confidence_name(ward_confidence c);
+WARD_API const char *ward_confidence_name(ward_confidence c);
 
 /* ---------------------------------------------------------------------
  * Engine: a compiled rule set.  Immutable once made; share it freely
@@ -82,13 +90,13 @@ typedef struct ward_engine_options {
  * it loads the built-in catalog from the database serialised at build time,
  * in a few milliseconds.  On failure *out is NULL and, when errbuf is given,
  * it holds a one-line reason ("rules.toml:12: unterminated string"). */
-ward_status ward_engine_new(const ward_engine_options *opts, ward_engine **out,
+WARD_API ward_status ward_engine_new(const ward_engine_options *opts, ward_engine **out,
                             char *errbuf, size_t errlen);
-void ward_engine_free(ward_engine *e);
+WARD_API void ward_engine_free(ward_engine *e);
 
 /* Warnings produced while loading (a rule that fell back to PCRE2-only
  * matching, an unsupported config key); index from 0, NULL past the end. */
-const char *ward_engine_warning(const ward_engine *e, size_t i);
+WARD_API const char *ward_engine_warning(const ward_engine *e, size_t i);
 
 /* ---------------------------------------------------------------------
  * Rules: read-only views of the loaded catalog.
@@ -115,10 +123,10 @@ typedef struct ward_rule_info {
     const char *loose;
 } ward_rule_info;
 
-size_t ward_engine_rule_count(const ward_engine *e);
+WARD_API size_t ward_engine_rule_count(const ward_engine *e);
 /* Fills *info for rule i; returns WARD_EINVAL when i is out of range.  The
  * strings belong to the engine. */
-ward_status ward_engine_rule(const ward_engine *e, size_t i, ward_rule_info *info);
+WARD_API ward_status ward_engine_rule(const ward_engine *e, size_t i, ward_rule_info *info);
 
 /* ---------------------------------------------------------------------
  * Findings.
@@ -171,7 +179,7 @@ typedef int (*ward_finding_fn)(const ward_finding *f, void *user);
  * most 4, none for secrets under 8; for a PEM block its BEGIN line, which
  * holds no key material) then "…(N chars)".  Never more than
  * outlen-1 bytes; always NUL-terminated when outlen > 0.  Returns out. */
-char *ward_redact(const char *secret, size_t len, char *out, size_t outlen);
+WARD_API char *ward_redact(const char *secret, size_t len, char *out, size_t outlen);
 
 /* ---------------------------------------------------------------------
  * Scanning a buffer.  A scanner holds per-thread scratch space: one per
@@ -180,13 +188,13 @@ char *ward_redact(const char *secret, size_t len, char *out, size_t outlen);
 
 typedef struct ward_scanner ward_scanner;
 
-ward_status ward_scanner_new(const ward_engine *e, ward_scanner **out);
-void ward_scanner_free(ward_scanner *s);
+WARD_API ward_status ward_scanner_new(const ward_engine *e, ward_scanner **out);
+WARD_API void ward_scanner_free(ward_scanner *s);
 
 /* Scans len bytes, calling fn for each finding in order of position.  path
  * (may be NULL) selects path-specific rules and allowlists and is copied into
  * findings.  Any bytes are accepted (invalid UTF-8, NULs). */
-ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t len,
+WARD_API ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t len,
                              const char *path, ward_finding_fn fn, void *user);
 
 /* ---------------------------------------------------------------------
@@ -248,7 +256,7 @@ typedef struct ward_callbacks {
  * delivered in walk order, from one thread at a time, so output is the same
  * for any thread count.  Returns WARD_OK, WARD_EPARTIAL when some path had
  * an error (each was reported through on_event), or another error. */
-ward_status ward_scan_paths(const ward_engine *e, const char *const *paths,
+WARD_API ward_status ward_scan_paths(const ward_engine *e, const char *const *paths,
                             size_t n_paths, const ward_walk_options *opts,
                             const ward_callbacks *cb);
 
@@ -294,24 +302,24 @@ typedef enum ward_flush_level {
 
 typedef struct ward_redactor ward_redactor;
 
-ward_status ward_redactor_new(const ward_engine *e, ward_mask_style style,
+WARD_API ward_status ward_redactor_new(const ward_engine *e, ward_mask_style style,
                               ward_redactor **out);
-void ward_redactor_free(ward_redactor *r);
+WARD_API void ward_redactor_free(ward_redactor *r);
 
 /* Takes len bytes.  Complete lines are scanned and written through out at
  * once; a partial last line is held until its newline arrives or a flush.
  * ANSI escape sequences are looked through (a secret with colour codes
  * inside it is still found) and passed on unchanged.  With no secret in the
  * input, the output is byte-identical to it. */
-ward_status ward_redactor_write(ward_redactor *r, const char *buf, size_t len,
+WARD_API ward_status ward_redactor_write(ward_redactor *r, const char *buf, size_t len,
                                 ward_write_fn out, void *user);
 /* Releases held bytes as the level allows.  WARD_EINVAL for an unknown
  * level. */
-ward_status ward_redactor_flush(ward_redactor *r, ward_flush_level level,
+WARD_API ward_status ward_redactor_flush(ward_redactor *r, ward_flush_level level,
                                 ward_write_fn out, void *user);
 /* Bytes held back now, and secrets masked so far. */
-size_t ward_redactor_pending(const ward_redactor *r);
-uint64_t ward_redactor_masked(const ward_redactor *r);
+WARD_API size_t ward_redactor_pending(const ward_redactor *r);
+WARD_API uint64_t ward_redactor_masked(const ward_redactor *r);
 
 /* ---------------------------------------------------------------------
  * Git: a repository's whole history, and what is staged for a commit.
@@ -413,7 +421,7 @@ typedef struct ward_git_callbacks {
  * the repository or a revision cannot be opened, WARD_EINVAL for a bad
  * range, WARD_ETOOBIG past WARD_GIT_MAX_OBJECTS, or WARD_EABORT. */
 #define WARD_GIT_MAX_OBJECTS (5u << 20)
-ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git_options *opts,
+WARD_API ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git_options *opts,
                           const ward_git_callbacks *cb, char *errbuf, size_t errlen);
 
 /* Where a secret known to have been in the blobs `blobs` at `path` stands
@@ -422,10 +430,10 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
  * freed by ward_git_history_free; versions, blobs and n_blobs are copied
  * from the arguments).  Used after an incremental scan, to bring findings
  * of earlier scans up to date.  Errors as for ward_scan_git. */
-ward_status ward_git_locate(const char *repo, const char *path, const unsigned char (*blobs)[20],
+WARD_API ward_status ward_git_locate(const char *repo, const char *path, const unsigned char (*blobs)[20],
                             size_t n_blobs, struct ward_git_history **out, char *errbuf,
                             size_t errlen);
-void ward_git_history_free(struct ward_git_history *h);
+WARD_API void ward_git_history_free(struct ward_git_history *h);
 
 /* Scans what is staged in the repository at repo (NULL or "." searches the
  * parent folders): the index against HEAD, or against nothing before the
@@ -433,7 +441,7 @@ void ward_git_history_free(struct ward_git_history *h);
  * delivered; unstaged edits and history are not looked at.  Renames are
  * followed, so a moved file reports only its edited lines.  Errors as for
  * ward_scan_git; the commit passed to on_finding is NULL. */
-ward_status ward_scan_staged(const ward_engine *e, const char *repo,
+WARD_API ward_status ward_scan_staged(const ward_engine *e, const char *repo,
                              const ward_git_options *opts, const ward_git_callbacks *cb,
                              char *errbuf, size_t errlen);
 
@@ -451,8 +459,8 @@ typedef struct ward_repo_info {
 
 /* Fills *info for the repository at repo (as for ward_scan_git).  Errors:
  * WARD_EIO (not a repository), WARD_ENOMEM. */
-ward_status ward_repo_info_get(const char *repo, ward_repo_info *info);
-void ward_repo_info_free(ward_repo_info *info);
+WARD_API ward_status ward_repo_info_get(const char *repo, ward_repo_info *info);
+WARD_API void ward_repo_info_free(ward_repo_info *info);
 
 /* ---------------------------------------------------------------------
  * Datastore: what incremental history scans remember, in one SQLite file
@@ -475,39 +483,39 @@ typedef struct ward_store_scan ward_store_scan;
 /* Opens (create: creating if absent) the datastore at path.  WARD_EIO when it
  * cannot be opened or is not a datastore, WARD_ECONFIG for a schema version
  * this build does not know; the reason in errbuf. */
-ward_status ward_store_open(const char *path, int create, ward_store **out, char *errbuf,
+WARD_API ward_status ward_store_open(const char *path, int create, ward_store **out, char *errbuf,
                             size_t errlen);
-void ward_store_free(ward_store *s);
+WARD_API void ward_store_free(ward_store *s);
 
 /* Starts a scan of the repository at repo, recorded under name: records the
  * scan, reads the ref tips (stored at the end if it succeeds) and loads the
  * ids of the blobs scanned before into memory.  Errors as for
  * ward_store_open, WARD_EIO when repo is not a repository. */
-ward_status ward_store_scan_begin(ward_store *s, const char *name, const char *repo,
+WARD_API ward_status ward_store_scan_begin(ward_store *s, const char *name, const char *repo,
                                   ward_store_scan **out, char *errbuf, size_t errlen);
 /* The commits earlier scans covered, for ward_git_options.hide; owned by
  * the scan. */
-const char *const *ward_store_scan_hide(const ward_store_scan *sc, size_t *n);
+WARD_API const char *const *ward_store_scan_hide(const ward_store_scan *sc, size_t *n);
 /* How many blobs earlier scans of the repository recorded. */
-size_t ward_store_scan_known(const ward_store_scan *sc);
+WARD_API size_t ward_store_scan_known(const ward_store_scan *sc);
 /* For ward_git_callbacks: blob_known (from the walking thread) and
  * blob_scanned (from the delivering thread).  A history scan must deliver
  * a blob's findings before its blob_scanned call, and the store must be
  * fed every occurrence (ward_git_options.all_occurrences). */
-int ward_store_blob_known(ward_store_scan *sc, const unsigned char id[20]);
-void ward_store_blob_scanned(ward_store_scan *sc, const unsigned char id[20]);
+WARD_API int ward_store_blob_known(ward_store_scan *sc, const unsigned char id[20]);
+WARD_API void ward_store_blob_scanned(ward_store_scan *sc, const unsigned char id[20]);
 /* Records one occurrence (delivering thread).  0, or -1 when the store
  * failed: ward_store_scan_end then reports it. */
-int ward_store_scan_finding(ward_store_scan *sc, const ward_finding *f, const ward_commit *c);
+WARD_API int ward_store_scan_finding(ward_store_scan *sc, const ward_finding *f, const ward_commit *c);
 /* Ends the scan with the history scan's status.  On WARD_OK or
  * WARD_EPARTIAL it brings every stored finding of the repository up to
  * date (present, removed_in, refs, last commit, as ward_git_locate says) and
  * stores the ref tips; otherwise it keeps what was recorded and marks the
  * scan failed.  Returns a store error (reason in errbuf), else WARD_OK. */
-ward_status ward_store_scan_end(ward_store_scan *sc, ward_status scan_status, char *errbuf,
+WARD_API ward_status ward_store_scan_end(ward_store_scan *sc, ward_status scan_status, char *errbuf,
                                 size_t errlen);
 /* Frees the scan; one not ended is ended as failed. */
-void ward_store_scan_free(ward_store_scan *sc);
+WARD_API void ward_store_scan_free(ward_store_scan *sc);
 
 /* A stored finding, as borrowed views valid during the callback only.  The
  * finding's secret is the redacted preview (line_text is "" and
@@ -525,7 +533,7 @@ typedef int (*ward_store_finding_fn)(const ward_store_finding *f, void *user);
  * with new_in set, only those of its repository, and only the ones first
  * seen after that repository's previous successful scan unless all is set.
  * A non-zero return from fn stops with WARD_EABORT. */
-ward_status ward_store_findings(ward_store *s, const ward_store_scan *new_in, int all,
+WARD_API ward_status ward_store_findings(ward_store *s, const ward_store_scan *new_in, int all,
                                 ward_store_finding_fn fn, void *user, char *errbuf,
                                 size_t errlen);
 
@@ -545,27 +553,27 @@ ward_status ward_store_findings(ward_store *s, const ward_store_scan *new_in, in
 typedef struct ward_baseline ward_baseline;
 
 /* An empty baseline; WARD_ENOMEM on failure. */
-ward_status ward_baseline_new(ward_baseline **out);
-void ward_baseline_free(ward_baseline *b);
+WARD_API ward_status ward_baseline_new(ward_baseline **out);
+WARD_API void ward_baseline_free(ward_baseline *b);
 
 /* Adds the entries of the file at path (capped at 256 MiB and
  * WARD_BASELINE_MAX_ENTRIES).  WARD_EIO when it cannot be read, WARD_ECONFIG
  * for a malformed line, with "path:line: reason" or the system's reason in
  * errbuf. */
-ward_status ward_baseline_load(ward_baseline *b, const char *path, char *errbuf,
+WARD_API ward_status ward_baseline_load(ward_baseline *b, const char *path, char *errbuf,
                                size_t errlen);
 
 /* 1 when the finding's (rule, fingerprint, path) is in the baseline, which
  * then counts the entry as used; 0 otherwise. */
-int ward_baseline_match(ward_baseline *b, const ward_finding *f);
+WARD_API int ward_baseline_match(ward_baseline *b, const ward_finding *f);
 
 /* Records the finding's entry (a duplicate is kept once).  WARD_ENOMEM, or
  * WARD_ETOOBIG past WARD_BASELINE_MAX_ENTRIES. */
-ward_status ward_baseline_add(ward_baseline *b, const ward_finding *f);
+WARD_API ward_status ward_baseline_add(ward_baseline *b, const ward_finding *f);
 
 /* Writes every entry, sorted, to path (through a temporary file renamed
  * into place).  WARD_EIO with the reason in errbuf. */
-ward_status ward_baseline_write(ward_baseline *b, const char *path, char *errbuf,
+WARD_API ward_status ward_baseline_write(ward_baseline *b, const char *path, char *errbuf,
                                 size_t errlen);
 
 /* Entries, in sorted order: fills the borrowed strings of entry i (valid
@@ -577,8 +585,8 @@ typedef struct ward_baseline_entry {
     const char *path;
     int used;
 } ward_baseline_entry;
-size_t ward_baseline_count(ward_baseline *b);
-ward_status ward_baseline_get(ward_baseline *b, size_t i, ward_baseline_entry *out);
+WARD_API size_t ward_baseline_count(ward_baseline *b);
+WARD_API ward_status ward_baseline_get(ward_baseline *b, size_t i, ward_baseline_entry *out);
 
 /* @@ git and baseline API (issue 6) @@ */
 
@@ -606,7 +614,7 @@ ward_status ward_baseline_get(ward_baseline *b, size_t i, ward_baseline_entry *o
  * When the template marks the secret, *secret_off and *secret_len get its
  * span, otherwise both are set to (size_t)-1 and 0.  Returns WARD_EINVAL for
  * an unknown directive, WARD_ETOOBIG when out is too small. */
-ward_status ward_example_expand(const char *tmpl, uint64_t *seed, char *out,
+WARD_API ward_status ward_example_expand(const char *tmpl, uint64_t *seed, char *out,
                                 size_t cap, size_t *out_len,
                                 size_t *secret_off, size_t *secret_len);
 

@@ -140,7 +140,7 @@ static ward_status fail(loader *L, const toml_value *at, const char *fmt, ...)
 static ward_status fail(loader *L, const toml_value *at, const char *fmt, ...)
 {
     if (L->errlen) {
-        int n = snprintf(L->err, L->errlen, "%s:%u: ", L->name, at ? toml_line(at) : 0);
+        int n = snprintf(L->err, L->errlen, "%s:%u: ", L->name, at ? ward_toml_line(at) : 0);
         if (n >= 0 && (size_t)n < L->errlen) {
             va_list ap;
             va_start(ap, fmt);
@@ -159,26 +159,26 @@ static ward_status get_strv(loader *L, const toml_value *v, const char *what, in
     *n = 0;
     if (!v)
         return WARD_OK;
-    if (toml_type_of(v) == TOML_STRING) {
+    if (ward_toml_type_of(v) == TOML_STRING) {
         *out = calloc(1, sizeof(char *));
         if (!*out)
             return WARD_ENOMEM;
-        (*out)[0] = lower ? lowerdup(toml_str(v, NULL)) : strdup(toml_str(v, NULL));
+        (*out)[0] = lower ? lowerdup(ward_toml_str(v, NULL)) : strdup(ward_toml_str(v, NULL));
         if (!(*out)[0])
             return WARD_ENOMEM;
         *n = 1;
         return WARD_OK;
     }
-    if (toml_type_of(v) != TOML_ARRAY)
+    if (ward_toml_type_of(v) != TOML_ARRAY)
         return fail(L, v, "'%s' must be an array of strings", what);
-    size_t len = toml_len(v);
+    size_t len = ward_toml_len(v);
     *out = calloc(len ? len : 1, sizeof(char *));
     if (!*out)
         return WARD_ENOMEM;
     for (size_t i = 0; i < len; i++) {
-        const char *s = toml_str(toml_value_at(v, i), NULL);
+        const char *s = ward_toml_str(ward_toml_value_at(v, i), NULL);
         if (!s)
-            return fail(L, toml_value_at(v, i), "'%s' must be an array of strings", what);
+            return fail(L, ward_toml_value_at(v, i), "'%s' must be an array of strings", what);
         (*out)[i] = lower ? lowerdup(s) : strdup(s);
         if (!(*out)[i])
             return WARD_ENOMEM;
@@ -218,22 +218,22 @@ static ward_status load_allowlist(loader *L, const toml_value *t, int global,
 {
     ward_status st = WARD_OK;
     memset(a, 0, sizeof *a);
-    if (toml_type_of(t) != TOML_TABLE)
+    if (ward_toml_type_of(t) != TOML_TABLE)
         return fail(L, t, "an allowlist must be a table");
-    for (size_t i = 0; i < toml_len(t) && st == WARD_OK; i++) {
-        const char *k = toml_key_at(t, i);
-        const toml_value *v = toml_value_at(t, i);
+    for (size_t i = 0; i < ward_toml_len(t) && st == WARD_OK; i++) {
+        const char *k = ward_toml_key_at(t, i);
+        const toml_value *v = ward_toml_value_at(t, i);
         if (!strcmp(k, "description")) {
-            const char *s = toml_str(v, NULL);
+            const char *s = ward_toml_str(v, NULL);
             st = dup_into(&a->description, s ? s : "");
         } else if (!strcmp(k, "condition")) {
-            const char *s = toml_str(v, NULL);
+            const char *s = ward_toml_str(v, NULL);
             if (!s || (strcasecmp(s, "or") && strcasecmp(s, "and")))
                 st = fail(L, v, "'condition' must be \"OR\" or \"AND\"");
             else
                 a->condition_and = !strcasecmp(s, "and");
         } else if (!strcmp(k, "regexTarget")) {
-            const char *s = toml_str(v, NULL);
+            const char *s = ward_toml_str(v, NULL);
             if (s && !strcmp(s, "secret"))
                 a->target = WARD_TARGET_SECRET;
             else if (s && !strcmp(s, "match"))
@@ -262,7 +262,7 @@ static ward_status load_allowlist(loader *L, const toml_value *t, int global,
             }
         } else {
             ward_engine_warn(L->e, "%s:%u: unknown allowlist key '%s' ignored", L->name,
-                             toml_line(v), k);
+                             ward_toml_line(v), k);
         }
     }
     return st;
@@ -273,8 +273,8 @@ static ward_status load_allowlist(loader *L, const toml_value *t, int global,
 static ward_status load_allowlists(loader *L, const toml_value *single, const toml_value *many,
                                    int global, ward_allowlist **out, size_t *n)
 {
-    size_t want = (single ? 1 : 0) + (many ? toml_len(many) : 0);
-    if (many && toml_type_of(many) != TOML_ARRAY)
+    size_t want = (single ? 1 : 0) + (many ? ward_toml_len(many) : 0);
+    if (many && ward_toml_type_of(many) != TOML_ARRAY)
         return fail(L, many, "'allowlists' must be an array of tables");
     if (!want)
         return WARD_OK;
@@ -288,8 +288,8 @@ static ward_status load_allowlists(loader *L, const toml_value *single, const to
         if (st)
             return st;
     }
-    for (size_t i = 0; many && i < toml_len(many); i++) {
-        ward_status st = load_allowlist(L, toml_value_at(many, i), global, &a[*n]);
+    for (size_t i = 0; many && i < ward_toml_len(many); i++) {
+        ward_status st = load_allowlist(L, ward_toml_value_at(many, i), global, &a[*n]);
         (*n)++;
         if (st)
             return st;
@@ -411,12 +411,12 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
     size_t n_near = 0;
     memset(r, 0, sizeof *r);
     r->confidence = WARD_CONF_MEDIUM;
-    if (toml_type_of(t) != TOML_TABLE)
+    if (ward_toml_type_of(t) != TOML_TABLE)
         return fail(L, t, "each [[rules]] entry must be a table");
-    for (size_t i = 0; i < toml_len(t) && st == WARD_OK; i++) {
-        const char *k = toml_key_at(t, i);
-        const toml_value *v = toml_value_at(t, i);
-        const char *s = toml_str(v, NULL);
+    for (size_t i = 0; i < ward_toml_len(t) && st == WARD_OK; i++) {
+        const char *k = ward_toml_key_at(t, i);
+        const toml_value *v = ward_toml_value_at(t, i);
+        const char *s = ward_toml_str(v, NULL);
         if (!strcmp(k, "id")) {
             if (!s || !*s)
                 st = fail(L, v, "'id' must be a non-empty string");
@@ -431,12 +431,12 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
                 st = dup_into(&r->regex, s);
         } else if (!strcmp(k, "secretGroup")) {
             int64_t g;
-            if (toml_int(v, &g) || g < 0 || g > 99)
+            if (ward_toml_int(v, &g) || g < 0 || g > 99)
                 st = fail(L, v, "'secretGroup' must be an integer from 0 to 99");
             else
                 r->secret_group = (int)g, have_group = 1;
         } else if (!strcmp(k, "entropy")) {
-            if (toml_float(v, &r->entropy) || r->entropy < 0 || r->entropy > 8)
+            if (ward_toml_float(v, &r->entropy) || r->entropy < 0 || r->entropy > 8)
                 st = fail(L, v, "'entropy' must be a number from 0 to 8");
         } else if (!strcmp(k, "keywords")) {
             st = get_strv(L, v, "keywords", 1, &r->keywords, &r->n_keywords);
@@ -467,11 +467,11 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
             else
                 st = dup_into(&r->validator_name, s);
         } else if (!strcmp(k, "examples")) {
-            if (toml_type_of(v) != TOML_TABLE)
+            if (ward_toml_type_of(v) != TOML_TABLE)
                 st = fail(L, v, "'examples' must be a table");
-            else if (!(st = get_strv(L, toml_get(v, "positive"), "positive", 0, &r->positive,
+            else if (!(st = get_strv(L, ward_toml_get(v, "positive"), "positive", 0, &r->positive,
                                      &r->n_positive)))
-                st = get_strv(L, toml_get(v, "negative"), "negative", 0, &r->negative,
+                st = get_strv(L, ward_toml_get(v, "negative"), "negative", 0, &r->negative,
                               &r->n_negative);
         } else if (!strcmp(k, "revoke")) {
             if (!s || !*s || strchr(s, '\n'))
@@ -512,7 +512,7 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
             /* informational in gitleaks; nothing to do */
         } else {
             ward_engine_warn(L->e, "%s:%u: unknown rule key '%s' ignored", L->name,
-                             toml_line(v), k);
+                             ward_toml_line(v), k);
         }
     }
     if (st == WARD_OK && !r->id)
@@ -647,16 +647,16 @@ ward_status ward_rules_load(struct ward_engine *e, const char *name, const char 
             snprintf(err, errlen, "%s: [extend] nests too deeply", name);
         return WARD_ECONFIG;
     }
-    toml_value *root = toml_parse(text, len, perr, sizeof perr);
+    toml_value *root = ward_toml_parse(text, len, perr, sizeof perr);
     if (!root) {
         if (errlen)
             snprintf(err, errlen, "%s: %s", name, perr);
         return WARD_ECONFIG;
     }
     ward_status st = WARD_OK;
-    const toml_value *rules = toml_get(root, "rules");
-    const toml_value *ext = toml_get(root, "extend");
-    if (rules && toml_type_of(rules) != TOML_ARRAY)
+    const toml_value *rules = ward_toml_get(root, "rules");
+    const toml_value *ext = ward_toml_get(root, "extend");
+    if (rules && ward_toml_type_of(rules) != TOML_ARRAY)
         st = fail(&L, rules, "'rules' must be an array of tables ([[rules]])");
 
     /* The base comes first so that this file's rules override its rules of
@@ -664,15 +664,15 @@ ward_status ward_rules_load(struct ward_engine *e, const char *name, const char 
      * allowlists to the built-in catalog. */
     int use_default = depth == 0 && !rules && !ext;
     if (st == WARD_OK && ext) {
-        if (toml_type_of(ext) != TOML_TABLE) {
+        if (ward_toml_type_of(ext) != TOML_TABLE) {
             st = fail(&L, ext, "[extend] must be a table");
         } else {
-            const toml_value *ud = toml_get(ext, "useDefault");
-            if (ud && toml_bool(ud, &use_default))
+            const toml_value *ud = ward_toml_get(ext, "useDefault");
+            if (ud && ward_toml_bool(ud, &use_default))
                 st = fail(&L, ud, "'useDefault' must be true or false");
-            const toml_value *bp = toml_get(ext, "path");
+            const toml_value *bp = ward_toml_get(ext, "path");
             if (st == WARD_OK && bp) {
-                const char *p = toml_str(bp, NULL);
+                const char *p = ward_toml_str(bp, NULL);
                 char full[4096];
                 const char *slash = strrchr(name, '/');
                 if (!p)
@@ -688,18 +688,18 @@ ward_status ward_rules_load(struct ward_engine *e, const char *name, const char 
     }
     if (st == WARD_OK && use_default && depth != WARD_LOAD_BUILTIN)
         st = load_builtin(e, err, errlen);
-    for (size_t i = 0; st == WARD_OK && rules && i < toml_len(rules); i++) {
+    for (size_t i = 0; st == WARD_OK && rules && i < ward_toml_len(rules); i++) {
         ward_rule r;
-        st = load_rule(&L, toml_value_at(rules, i), &r);
+        st = load_rule(&L, ward_toml_value_at(rules, i), &r);
         if (st == WARD_OK)
             st = add_rule(e, &r);
         if (st != WARD_OK)
             ward_rules_free_rule(&r);
     }
     if (st == WARD_OK)
-        st = load_allowlists(&L, toml_get(root, "allowlist"), toml_get(root, "allowlists"), 1,
+        st = load_allowlists(&L, ward_toml_get(root, "allowlist"), ward_toml_get(root, "allowlists"), 1,
                              &e->allowlists, &e->n_allowlists);
-    const toml_value *dr = ext ? toml_get(ext, "disabledRules") : NULL;
+    const toml_value *dr = ext ? ward_toml_get(ext, "disabledRules") : NULL;
     if (st == WARD_OK && dr) {
         char **v;
         size_t n;
@@ -716,13 +716,13 @@ ward_status ward_rules_load(struct ward_engine *e, const char *name, const char 
         if (st == WARD_OK)
             free_strv(v, n);
     }
-    for (size_t i = 0; st == WARD_OK && i < toml_len(root); i++) {
-        const char *k = toml_key_at(root, i);
+    for (size_t i = 0; st == WARD_OK && i < ward_toml_len(root); i++) {
+        const char *k = ward_toml_key_at(root, i);
         if (strcmp(k, "rules") && strcmp(k, "extend") && strcmp(k, "allowlist") &&
             strcmp(k, "allowlists") && strcmp(k, "title") && strcmp(k, "minVersion"))
             ward_engine_warn(e, "%s:%u: unknown key '%s' ignored", name,
-                             toml_line(toml_value_at(root, i)), k);
+                             ward_toml_line(ward_toml_value_at(root, i)), k);
     }
-    toml_free(root);
+    ward_toml_free(root);
     return st;
 }

@@ -9,7 +9,7 @@
  * TOML_MAX_DEPTH fails.  The same cap applies to tables made by [a.b.c]
  * headers and dotted keys, so callers may safely walk the tree recursively.
  *
- * Every node, key and string lives in one arena released by toml_free in one
+ * Every node, key and string lives in one arena released by ward_toml_free in one
  * go.  Growable vectors (table entries, array items) are copied on doubling,
  * which wastes at most as much memory as they finally use; the node count is
  * capped, so memory stays proportional to the document.  Tables are
@@ -85,7 +85,7 @@ struct block {
     max_align_t mem[];
 };
 
-/* The root is the first member so toml_free can find the arena from it. */
+/* The root is the first member so ward_toml_free can find the arena from it. */
 struct doc {
     toml_value root;
     struct block *blocks;
@@ -1361,7 +1361,7 @@ static int parse_document(parser *P, toml_value *root)
 
 /* ---- public API ------------------------------------------------------ */
 
-toml_value *toml_parse(const char *text, size_t len, char *err, size_t errlen)
+toml_value *ward_toml_parse(const char *text, size_t len, char *err, size_t errlen)
 {
     parser P;
     struct doc *doc;
@@ -1398,30 +1398,30 @@ fail:
     return NULL;
 }
 
-void toml_free(toml_value *root)
+void ward_toml_free(toml_value *root)
 {
     if (root)
         free_blocks(((struct doc *)root)->blocks);
 }
 
-toml_type toml_type_of(const toml_value *v)
+toml_type ward_toml_type_of(const toml_value *v)
 {
     return v ? (toml_type)v->type : TOML_TABLE;
 }
 
-unsigned toml_line(const toml_value *v)
+unsigned ward_toml_line(const toml_value *v)
 {
     return v ? v->line : 0;
 }
 
-const toml_value *toml_get(const toml_value *table, const char *key)
+const toml_value *ward_toml_get(const toml_value *table, const char *key)
 {
     if (!table || !key || table->type != TOML_TABLE)
         return NULL;
     return table_find(table, key, strlen(key));
 }
 
-size_t toml_len(const toml_value *v)
+size_t ward_toml_len(const toml_value *v)
 {
     if (!v)
         return 0;
@@ -1432,14 +1432,14 @@ size_t toml_len(const toml_value *v)
     return 0;
 }
 
-const char *toml_key_at(const toml_value *table, size_t i)
+const char *ward_toml_key_at(const toml_value *table, size_t i)
 {
     if (!table || table->type != TOML_TABLE || i >= table->u.t.len)
         return NULL;
     return table->u.t.ent[i].key;
 }
 
-const toml_value *toml_value_at(const toml_value *v, size_t i)
+const toml_value *ward_toml_value_at(const toml_value *v, size_t i)
 {
     if (!v)
         return NULL;
@@ -1450,7 +1450,7 @@ const toml_value *toml_value_at(const toml_value *v, size_t i)
     return NULL;
 }
 
-const char *toml_str(const toml_value *v, size_t *len)
+const char *ward_toml_str(const toml_value *v, size_t *len)
 {
     if (!v || (v->type != TOML_STRING && v->type != TOML_DATETIME))
         return NULL;
@@ -1459,7 +1459,7 @@ const char *toml_str(const toml_value *v, size_t *len)
     return v->u.s.ptr;
 }
 
-int toml_int(const toml_value *v, int64_t *out)
+int ward_toml_int(const toml_value *v, int64_t *out)
 {
     if (!v || v->type != TOML_INT)
         return -1;
@@ -1468,7 +1468,7 @@ int toml_int(const toml_value *v, int64_t *out)
     return 0;
 }
 
-int toml_float(const toml_value *v, double *out)
+int ward_toml_float(const toml_value *v, double *out)
 {
     if (!v || (v->type != TOML_FLOAT && v->type != TOML_INT))
         return -1;
@@ -1477,7 +1477,7 @@ int toml_float(const toml_value *v, double *out)
     return 0;
 }
 
-int toml_bool(const toml_value *v, int *out)
+int ward_toml_bool(const toml_value *v, int *out)
 {
     if (!v || v->type != TOML_BOOL)
         return -1;

@@ -17,9 +17,9 @@
  * values.  Date-times are validated and kept as their source text.  CRLF
  * inside multi-line strings becomes LF.  Floats too large for a double
  * become +-inf.  A key containing U+0000 (only possible through an escape)
- * reads truncated from toml_key_at and cannot be found with toml_get.  The
- * accessors accept NULL, which acts like an empty table (toml_type_of says
- * TOML_TABLE, toml_len is 0, lookups fail).  Each parse is independent; the
+ * reads truncated from ward_toml_key_at and cannot be found with ward_toml_get.  The
+ * accessors accept NULL, which acts like an empty table (ward_toml_type_of says
+ * TOML_TABLE, ward_toml_len is 0, lookups fail).  Each parse is independent; the
  * tree is read-only and may be shared between threads.
  */
 #ifndef WARD_TOML_H
@@ -39,23 +39,23 @@ typedef struct toml_value toml_value;
 
 /* Parses len bytes (need not be NUL-terminated).  Returns the root table, or
  * NULL with a message "line N: what is wrong" in err (errlen may be 0). */
-toml_value *toml_parse(const char *text, size_t len, char *err, size_t errlen);
-void toml_free(toml_value *root);
+toml_value *ward_toml_parse(const char *text, size_t len, char *err, size_t errlen);
+void ward_toml_free(toml_value *root);
 
-toml_type toml_type_of(const toml_value *v);
-unsigned toml_line(const toml_value *v);        /* 1-based line of definition */
+toml_type ward_toml_type_of(const toml_value *v);
+unsigned ward_toml_line(const toml_value *v);        /* 1-based line of definition */
 
 /* Tables: lookup by key (NULL when absent or v is not a table); iteration
- * in insertion order with toml_len / toml_key_at / toml_value_at. */
-const toml_value *toml_get(const toml_value *table, const char *key);
-size_t toml_len(const toml_value *v);           /* entries of a table or array; 0 otherwise */
-const char *toml_key_at(const toml_value *table, size_t i);
-const toml_value *toml_value_at(const toml_value *table_or_array, size_t i);
+ * in insertion order with ward_toml_len / ward_toml_key_at / ward_toml_value_at. */
+const toml_value *ward_toml_get(const toml_value *table, const char *key);
+size_t ward_toml_len(const toml_value *v);           /* entries of a table or array; 0 otherwise */
+const char *ward_toml_key_at(const toml_value *table, size_t i);
+const toml_value *ward_toml_value_at(const toml_value *table_or_array, size_t i);
 
 /* Scalars: return 0 on success, -1 when the type does not fit. */
-const char *toml_str(const toml_value *v, size_t *len); /* NUL-terminated; NULL if not a string or datetime */
-int toml_int(const toml_value *v, int64_t *out);
-int toml_float(const toml_value *v, double *out);       /* ints are converted */
-int toml_bool(const toml_value *v, int *out);
+const char *ward_toml_str(const toml_value *v, size_t *len); /* NUL-terminated; NULL if not a string or datetime */
+int ward_toml_int(const toml_value *v, int64_t *out);
+int ward_toml_float(const toml_value *v, double *out);       /* ints are converted */
+int ward_toml_bool(const toml_value *v, int *out);
 
 #endif

@@ -30,6 +30,17 @@ int main(void) {
     return n == 1 ? 0 : 1;
 }
 C
+# libward.so exports exactly the functions ward.h marks WARD_API
+so=$(find "$prefix" -name 'libward.so*' -type f | head -1)
+[ -n "$so" ] || { echo "missing libward.so"; exit 1; }
+nm -D --defined-only "$so" | awk 'NF==3 && $2 ~ /[TtDdBbRrVvWw]/ {print $3}' | sort -u > "$prefix/exported"
+grep -oE '^WARD_API [^(]*\bward_[a-z0-9_]+\(' "$prefix/include/ward.h" | grep -oE 'ward_[a-z0-9_]+\($' |
+  tr -d '(' | sort -u > "$prefix/declared"
+if ! diff "$prefix/declared" "$prefix/exported" >"$prefix/abi.diff"; then
+  echo "libward.so exports differ from ward.h (< declared only, > exported only):"
+  cat "$prefix/abi.diff"
+  exit 1
+fi
 export PKG_CONFIG_PATH=$(dirname "$pc")
 sed -i "s|^prefix=.*|prefix=$prefix|" "$pc"
 # a sanitized build's library needs the sanitizers' runtime at link time

@@ -28,19 +28,19 @@ static unsigned touch(const char *s, size_t n, unsigned acc)
 
 static unsigned walk(const toml_value *v, unsigned depth, int exact_keys, unsigned acc)
 {
-    toml_type t = toml_type_of(v);
-    size_t n = 99, len = toml_len(v);
+    toml_type t = ward_toml_type_of(v);
+    size_t n = 99, len = ward_toml_len(v);
     int64_t i;
     double d;
     int b;
-    const char *s = toml_str(v, &n);
+    const char *s = ward_toml_str(v, &n);
 
-    REQUIRE(toml_line(v) >= 1);
+    REQUIRE(ward_toml_line(v) >= 1);
     REQUIRE((s != NULL) == (t == TOML_STRING || t == TOML_DATETIME));
-    REQUIRE((toml_int(v, &i) == 0) == (t == TOML_INT));
-    REQUIRE((toml_float(v, &d) == 0) == (t == TOML_FLOAT || t == TOML_INT));
-    REQUIRE((toml_bool(v, &b) == 0) == (t == TOML_BOOL));
-    REQUIRE(toml_get(v, "") == NULL || t == TOML_TABLE);
+    REQUIRE((ward_toml_int(v, &i) == 0) == (t == TOML_INT));
+    REQUIRE((ward_toml_float(v, &d) == 0) == (t == TOML_FLOAT || t == TOML_INT));
+    REQUIRE((ward_toml_bool(v, &b) == 0) == (t == TOML_BOOL));
+    REQUIRE(ward_toml_get(v, "") == NULL || t == TOML_TABLE);
     if (s) {
         REQUIRE(s[n] == 0);
         acc = touch(s, n + 1, acc);
@@ -49,28 +49,28 @@ static unsigned walk(const toml_value *v, unsigned depth, int exact_keys, unsign
         REQUIRE(b == 0 || b == 1);
     if (t != TOML_TABLE && t != TOML_ARRAY) {
         REQUIRE(len == 0);
-        REQUIRE(toml_value_at(v, 0) == NULL);
-        REQUIRE(toml_key_at(v, 0) == NULL);
+        REQUIRE(ward_toml_value_at(v, 0) == NULL);
+        REQUIRE(ward_toml_key_at(v, 0) == NULL);
         return acc;
     }
     /* containers: the root is depth 0 */
     REQUIRE(depth <= TOML_MAX_DEPTH);
-    REQUIRE(toml_value_at(v, len) == NULL);
-    REQUIRE(toml_key_at(v, len) == NULL);
+    REQUIRE(ward_toml_value_at(v, len) == NULL);
+    REQUIRE(ward_toml_key_at(v, len) == NULL);
     for (size_t k = 0; k < len; k++) {
-        const toml_value *c = toml_value_at(v, k);
+        const toml_value *c = ward_toml_value_at(v, k);
         REQUIRE(c != NULL);
         if (t == TOML_TABLE) {
-            const char *key = toml_key_at(v, k);
+            const char *key = ward_toml_key_at(v, k);
             REQUIRE(key != NULL);
             acc = touch(key, strlen(key) + 1, acc);
-            const toml_value *found = toml_get(v, key);
+            const toml_value *found = ward_toml_get(v, key);
             /* a key with an embedded NUL (from a \u0000 escape) is cut short
-             * by toml_get's C-string interface, so it may find another key */
+             * by ward_toml_get's C-string interface, so it may find another key */
             if (exact_keys)
                 REQUIRE(found == c);
         } else {
-            REQUIRE(toml_key_at(v, k) == NULL);
+            REQUIRE(ward_toml_key_at(v, k) == NULL);
         }
         acc = walk(c, depth + 1, exact_keys, acc);
     }
@@ -91,12 +91,12 @@ static volatile unsigned sink;
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[128];
-    toml_value *root = toml_parse((const char *)data, size, err, sizeof err);
+    toml_value *root = ward_toml_parse((const char *)data, size, err, sizeof err);
     if (root) {
         int exact = !contains(data, size, "\\u0000") && !contains(data, size, "\\U00000000");
-        REQUIRE(toml_type_of(root) == TOML_TABLE);
+        REQUIRE(ward_toml_type_of(root) == TOML_TABLE);
         sink = walk(root, 0, exact, 0);
-        toml_free(root);
+        ward_toml_free(root);
         return 0;
     }
     REQUIRE(memchr(err, 0, sizeof err) != NULL);
@@ -104,8 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     REQUIRE(err[5] >= '1' && err[5] <= '9');
 
     char tiny[6];
-    REQUIRE(toml_parse((const char *)data, size, tiny, sizeof tiny) == NULL);
+    REQUIRE(ward_toml_parse((const char *)data, size, tiny, sizeof tiny) == NULL);
     REQUIRE(strncmp(tiny, err, sizeof tiny - 1) == 0 && tiny[sizeof tiny - 1] == 0);
-    REQUIRE(toml_parse((const char *)data, size, NULL, 0) == NULL);
+    REQUIRE(ward_toml_parse((const char *)data, size, NULL, 0) == NULL);
     return 0;
 }

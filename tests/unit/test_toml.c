@@ -24,7 +24,7 @@ static toml_value *parse_n(const char *doc, size_t n, char *err, size_t errlen)
     if (!copy)
         abort();
     memcpy(copy, doc, n);
-    root = toml_parse(copy, n, err, errlen);
+    root = ward_toml_parse(copy, n, err, errlen);
     memset(copy, 0x55, n); /* the tree must not point into the input */
     free(copy);
     return root;
@@ -53,7 +53,7 @@ static toml_value *parse_ok(const char *doc)
     CHECK(r_ == NULL); \
     if (r_) { \
         fprintf(stderr, "  document unexpectedly parsed: %s\n", d_); \
-        toml_free(r_); \
+        ward_toml_free(r_); \
     } else { \
         CHECK_STR(e_, want); \
     } } while (0)
@@ -68,10 +68,10 @@ static const toml_value *at(const toml_value *v, const char *path)
             return NULL;
         memcpy(part, path, n);
         part[n] = 0;
-        if (toml_type_of(v) == TOML_ARRAY)
-            v = toml_value_at(v, (size_t)strtoul(part, NULL, 10));
+        if (ward_toml_type_of(v) == TOML_ARRAY)
+            v = ward_toml_value_at(v, (size_t)strtoul(part, NULL, 10));
         else
-            v = toml_get(v, part);
+            v = ward_toml_get(v, part);
         path += n;
         if (*path == '/')
             path++;
@@ -81,13 +81,13 @@ static const toml_value *at(const toml_value *v, const char *path)
 
 static const char *str_at(const toml_value *v, const char *path)
 {
-    return toml_str(at(v, path), NULL);
+    return ward_toml_str(at(v, path), NULL);
 }
 
 static int64_t int_at(const toml_value *v, const char *path)
 {
     int64_t i = -424242;
-    if (toml_int(at(v, path), &i))
+    if (ward_toml_int(at(v, path), &i))
         return -424242;
     return i;
 }
@@ -95,7 +95,7 @@ static int64_t int_at(const toml_value *v, const char *path)
 static double float_at(const toml_value *v, const char *path)
 {
     double d = -424242.0;
-    if (toml_float(at(v, path), &d))
+    if (ward_toml_float(at(v, path), &d))
         return -424242.0;
     return d;
 }
@@ -103,7 +103,7 @@ static double float_at(const toml_value *v, const char *path)
 static int bool_at(const toml_value *v, const char *path)
 {
     int b = -1;
-    if (toml_bool(at(v, path), &b))
+    if (ward_toml_bool(at(v, path), &b))
         return -1;
     return b;
 }
@@ -129,9 +129,9 @@ static void test_empty_documents(void)
     const char *docs[] = {"", "\n", "   \t ", "# only a comment", "# c\n\n  # d\r\n", "\xef\xbb\xbf"};
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
         PARSE(root, docs[i]);
-        CHECK_INT(toml_type_of(root), TOML_TABLE);
-        CHECK_INT(toml_len(root), 0);
-        toml_free(root);
+        CHECK_INT(ward_toml_type_of(root), TOML_TABLE);
+        CHECK_INT(ward_toml_len(root), 0);
+        ward_toml_free(root);
     }
 }
 
@@ -153,15 +153,15 @@ static void test_basic_strings(void)
     CHECK_STR(str_at(root, "c"), "\b\f\n\r\t");
     CHECK_STR(str_at(root, "d"), "caf\xc3\xa9 \xc3\xa9");
     CHECK_STR(str_at(root, "e"), "\xf0\x9f\x98\x80");
-    const char *f = toml_str(at(root, "f"), &n);
+    const char *f = ward_toml_str(at(root, "f"), &n);
     CHECK_INT(n, 8);
     CHECK(f && memcmp(f, "nul\0byte", 9) == 0 && f[n] == 0);
-    CHECK_STR(toml_str(at(root, "g"), &n), "");
+    CHECK_STR(ward_toml_str(at(root, "g"), &n), "");
     CHECK_INT(n, 0);
     CHECK_STR(str_at(root, "h"), "raw utf-8: \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
     CHECK_STR(str_at(root, "i"), "# not a comment");
     CHECK_STR(str_at(root, "j"), "tab\tinside");
-    toml_free(root);
+    ward_toml_free(root);
 }
 
 static void test_multiline_basic_strings(void)
@@ -194,7 +194,7 @@ static void test_multiline_basic_strings(void)
     CHECK_STR(str_at(root, "l"), "tab\there\nA");
     CHECK_STR(str_at(root, "m"), "\nkeeps second newline");
     CHECK_STR(str_at(root, "n"), "\"");
-    toml_free(root);
+    ward_toml_free(root);
 }
 
 static void test_literal_strings(void)
@@ -221,7 +221,7 @@ static void test_literal_strings(void)
     CHECK_STR(str_at(root, "q2"), "a''");
     CHECK_STR(str_at(root, "tab"), "a\tb");
     CHECK_STR(str_at(root, "bs"), "no \\\n continuation");
-    toml_free(root);
+    ward_toml_free(root);
 }
 
 static void test_integers(void)
@@ -252,8 +252,8 @@ static void test_integers(void)
     CHECK(int_at(root, "min") == INT64_MIN);
     CHECK(int_at(root, "hexmax") == INT64_MAX);
     CHECK(int_at(root, "binmax") == INT64_MAX);
-    CHECK_INT(toml_type_of(at(root, "a")), TOML_INT);
-    toml_free(root);
+    CHECK_INT(ward_toml_type_of(at(root, "a")), TOML_INT);
+    ward_toml_free(root);
 }
 
 static void test_floats(void)
@@ -287,11 +287,11 @@ static void test_floats(void)
     CHECK(isinf(float_at(root, "u"))); /* out-of-range floats become infinity */
     CHECK(float_at(root, "v") == 1e-21);
     CHECK(float_at(root, "w") == 123456789012345678901234567890.5);
-    CHECK_INT(toml_type_of(at(root, "b")), TOML_FLOAT);
+    CHECK_INT(ward_toml_type_of(at(root, "b")), TOML_FLOAT);
     /* ints convert to float, floats never to int */
-    CHECK(toml_float(at(root, "int"), &d) == 0 && d == 7.0);
-    CHECK(toml_int(at(root, "b"), NULL) == -1);
-    toml_free(root);
+    CHECK(ward_toml_float(at(root, "int"), &d) == 0 && d == 7.0);
+    CHECK(ward_toml_int(at(root, "b"), NULL) == -1);
+    ward_toml_free(root);
 }
 
 static void test_booleans(void)
@@ -302,9 +302,9 @@ static void test_booleans(void)
     CHECK_INT(bool_at(root, "f"), 0);
     CHECK_INT(bool_at(root, "arr/0"), 1);
     CHECK_INT(bool_at(root, "arr/1"), 0);
-    CHECK_INT(toml_type_of(at(root, "t")), TOML_BOOL);
-    CHECK(toml_bool(at(root, "arr"), &b) == -1 && b == -1);
-    toml_free(root);
+    CHECK_INT(ward_toml_type_of(at(root, "t")), TOML_BOOL);
+    CHECK(ward_toml_bool(at(root, "arr"), &b) == -1 && b == -1);
+    ward_toml_free(root);
 }
 
 static void test_datetimes(void)
@@ -330,7 +330,7 @@ static void test_datetimes(void)
     CHECK_STR(str_at(root, "odt5"), "1979-05-27t07:32:00z");
     CHECK_STR(str_at(root, "ldt1"), "1979-05-27T07:32:00");
     CHECK_STR(str_at(root, "ldt2"), "1979-05-27T00:32:00.999999");
-    CHECK_STR(toml_str(at(root, "ld1"), &n), "1979-05-27");
+    CHECK_STR(ward_toml_str(at(root, "ld1"), &n), "1979-05-27");
     CHECK_INT(n, 10);
     CHECK_STR(str_at(root, "ld2"), "2000-02-29");
     CHECK_STR(str_at(root, "lt1"), "07:32:00");
@@ -339,12 +339,12 @@ static void test_datetimes(void)
     CHECK_STR(str_at(root, "arr/0"), "1979-05-27");
     CHECK_STR(str_at(root, "arr/1"), "07:32:00");
     CHECK_STR(str_at(root, "arr/2"), "1979-05-27 07:32:00");
-    for (size_t i = 0; i < toml_len(root); i++)
-        if (toml_type_of(toml_value_at(root, i)) != TOML_ARRAY)
-            CHECK_INT(toml_type_of(toml_value_at(root, i)), TOML_DATETIME);
-    CHECK(toml_int(at(root, "ld1"), NULL) == -1);
-    CHECK(toml_float(at(root, "ld1"), NULL) == -1);
-    toml_free(root);
+    for (size_t i = 0; i < ward_toml_len(root); i++)
+        if (ward_toml_type_of(ward_toml_value_at(root, i)) != TOML_ARRAY)
+            CHECK_INT(ward_toml_type_of(ward_toml_value_at(root, i)), TOML_DATETIME);
+    CHECK(ward_toml_int(at(root, "ld1"), NULL) == -1);
+    CHECK(ward_toml_float(at(root, "ld1"), NULL) == -1);
+    ward_toml_free(root);
 }
 
 static void test_arrays(void)
@@ -364,30 +364,30 @@ static void test_arrays(void)
                 "tricky = [ \"],[\", ',' ]\n"
                 "nospace=[1,[2,[3]]]\n");
     const toml_value *a = at(root, "integers");
-    CHECK_INT(toml_type_of(a), TOML_ARRAY);
-    CHECK_INT(toml_len(a), 3);
+    CHECK_INT(ward_toml_type_of(a), TOML_ARRAY);
+    CHECK_INT(ward_toml_len(a), 3);
     CHECK_INT(int_at(root, "integers/2"), 3);
     CHECK_STR(str_at(root, "colors/1"), "yellow");
-    CHECK_INT(toml_len(at(root, "nested_arrays_of_ints/1")), 3);
+    CHECK_INT(ward_toml_len(at(root, "nested_arrays_of_ints/1")), 3);
     CHECK_INT(int_at(root, "nested_arrays_of_ints/1/2"), 5);
     CHECK_STR(str_at(root, "nested_mixed_array/1/0"), "a");
     CHECK_STR(str_at(root, "string_array/2"), "are the same");
     CHECK_STR(str_at(root, "string_array/3"), "type");
-    CHECK_INT(toml_type_of(at(root, "numbers/0")), TOML_FLOAT);
-    CHECK_INT(toml_type_of(at(root, "numbers/3")), TOML_INT);
+    CHECK_INT(ward_toml_type_of(at(root, "numbers/0")), TOML_FLOAT);
+    CHECK_INT(ward_toml_type_of(at(root, "numbers/3")), TOML_INT);
     CHECK_STR(str_at(root, "contributors/0"), "Foo Bar <foo@example.com>");
     CHECK_STR(str_at(root, "contributors/1/email"), "bazqux@example.com");
-    CHECK_INT(toml_len(at(root, "integers2")), 3);
-    CHECK_INT(toml_len(at(root, "integers3")), 2);
-    CHECK_INT(toml_len(at(root, "empty")), 0);
-    CHECK_INT(toml_len(at(root, "empty2")), 0);
+    CHECK_INT(ward_toml_len(at(root, "integers2")), 3);
+    CHECK_INT(ward_toml_len(at(root, "integers3")), 2);
+    CHECK_INT(ward_toml_len(at(root, "empty")), 0);
+    CHECK_INT(ward_toml_len(at(root, "empty2")), 0);
     CHECK_STR(str_at(root, "tricky/0"), "],[");
     CHECK_STR(str_at(root, "tricky/1"), ",");
     CHECK_INT(int_at(root, "nospace/1/1/0"), 3);
-    CHECK(toml_value_at(a, 3) == NULL);
-    CHECK(toml_key_at(a, 0) == NULL);
-    CHECK(toml_get(a, "0") == NULL);
-    toml_free(root);
+    CHECK(ward_toml_value_at(a, 3) == NULL);
+    CHECK(ward_toml_key_at(a, 0) == NULL);
+    CHECK(ward_toml_get(a, "0") == NULL);
+    ward_toml_free(root);
 }
 
 static void test_inline_tables(void)
@@ -399,20 +399,20 @@ static void test_inline_tables(void)
                 "empty2 = {   }\n"
                 "nested = { a = { b = { c = [1, { d = true }] } } }\n"
                 "multi = { s = \"\"\"line1\nline2\"\"\", arr = [\n 1,\n 2 ] }\n");
-    CHECK_INT(toml_type_of(at(root, "name")), TOML_TABLE);
-    CHECK_STR(toml_key_at(at(root, "name"), 0), "first");
+    CHECK_INT(ward_toml_type_of(at(root, "name")), TOML_TABLE);
+    CHECK_STR(ward_toml_key_at(at(root, "name"), 0), "first");
     CHECK_STR(str_at(root, "name/last"), "Preston-Werner");
     CHECK_INT(int_at(root, "point/y"), 2);
     CHECK_STR(str_at(root, "animal/type/name"), "pug");
     CHECK_STR(str_at(root, "animal/type/size"), "small");
-    CHECK_INT(toml_len(at(root, "animal")), 1);
-    CHECK_INT(toml_len(at(root, "empty")), 0);
-    CHECK_INT(toml_type_of(at(root, "empty2")), TOML_TABLE);
+    CHECK_INT(ward_toml_len(at(root, "animal")), 1);
+    CHECK_INT(ward_toml_len(at(root, "empty")), 0);
+    CHECK_INT(ward_toml_type_of(at(root, "empty2")), TOML_TABLE);
     CHECK_INT(bool_at(root, "nested/a/b/c/1/d"), 1);
     CHECK_STR(str_at(root, "multi/s"), "line1\nline2");
     CHECK_INT(int_at(root, "multi/arr/1"), 2);
-    CHECK_INT(toml_line(at(root, "multi/arr/1")), 10);
-    toml_free(root);
+    CHECK_INT(ward_toml_line(at(root, "multi/arr/1")), 10);
+    ward_toml_free(root);
 }
 
 static void test_keys(void)
@@ -433,15 +433,15 @@ static void test_keys(void)
     CHECK_INT(int_at(root, "\xca\x8e\xc7\x9d\xca\x9e"), 7);
     CHECK_INT(int_at(root, "key2"), 8);
     CHECK_INT(int_at(root, "quoted \"value\""), 9);
-    CHECK_INT(toml_int(toml_get(root, ""), NULL), 0);
+    CHECK_INT(ward_toml_int(ward_toml_get(root, ""), NULL), 0);
     CHECK_INT(int_at(root, "tab\tkey"), 11);
     CHECK_INT(int_at(root, "indented"), 12);
     CHECK_INT(int_at(root, "true"), 13);
     CHECK_INT(int_at(root, "inf"), 14);
     CHECK_STR(str_at(root, "3/14159"), "pi");
-    CHECK(toml_get(root, "missing") == NULL);
-    CHECK(toml_get(root, "Key") == NULL);
-    toml_free(root);
+    CHECK(ward_toml_get(root, "missing") == NULL);
+    CHECK(ward_toml_get(root, "Key") == NULL);
+    ward_toml_free(root);
 }
 
 static void test_dotted_keys(void)
@@ -461,7 +461,7 @@ static void test_dotted_keys(void)
                 "smooth = true\n");
     CHECK_STR(str_at(root, "physical/color"), "orange");
     CHECK_STR(str_at(root, "physical/shape"), "round");
-    CHECK_INT(toml_len(at(root, "physical")), 2);
+    CHECK_INT(ward_toml_len(at(root, "physical")), 2);
     CHECK_INT(bool_at(root, "site/google.com"), 1);
     CHECK_INT(int_at(root, "fruit/flavor/sweet"), 1);
     CHECK_INT(int_at(root, "fruit/x.y"), 2);
@@ -470,8 +470,8 @@ static void test_dotted_keys(void)
     CHECK_STR(str_at(root, "t/apple/color"), "red");
     CHECK_INT(bool_at(root, "t/apple/taste/sweet"), 1);
     CHECK_INT(bool_at(root, "t/apple/texture/smooth"), 1);
-    CHECK_INT(toml_len(at(root, "t/apple")), 3);
-    toml_free(root);
+    CHECK_INT(ward_toml_len(at(root, "t/apple")), 3);
+    ward_toml_free(root);
 }
 
 static void test_tables(void)
@@ -492,18 +492,18 @@ static void test_tables(void)
     CHECK_STR(str_at(root, "table-1/key1"), "some string");
     CHECK_INT(int_at(root, "table-2/key2"), 456);
     CHECK_STR(str_at(root, "dog/tater.man/type/name"), "pug");
-    CHECK_INT(toml_type_of(at(root, "a/b/c")), TOML_TABLE);
-    CHECK_INT(toml_type_of(at(root, "d/e/f")), TOML_TABLE);
-    CHECK_INT(toml_type_of(at(root, "g/h/i")), TOML_TABLE);
-    CHECK_INT(toml_type_of(at(root, "j/\xca\x9e/l")), TOML_TABLE);
-    CHECK_INT(toml_type_of(at(root, "x/y/z/w")), TOML_TABLE);
+    CHECK_INT(ward_toml_type_of(at(root, "a/b/c")), TOML_TABLE);
+    CHECK_INT(ward_toml_type_of(at(root, "d/e/f")), TOML_TABLE);
+    CHECK_INT(ward_toml_type_of(at(root, "g/h/i")), TOML_TABLE);
+    CHECK_INT(ward_toml_type_of(at(root, "j/\xca\x9e/l")), TOML_TABLE);
+    CHECK_INT(ward_toml_type_of(at(root, "x/y/z/w")), TOML_TABLE);
     CHECK_INT(int_at(root, "x/k"), 1);
-    CHECK_STR(toml_key_at(at(root, "x"), 0), "y");
-    CHECK_STR(toml_key_at(at(root, "x"), 1), "k");
-    CHECK_INT(toml_line(at(root, "x")), 17); /* the line that defined it */
-    CHECK_INT(toml_len(at(root, "empty")), 0);
+    CHECK_STR(ward_toml_key_at(at(root, "x"), 0), "y");
+    CHECK_STR(ward_toml_key_at(at(root, "x"), 1), "k");
+    CHECK_INT(ward_toml_line(at(root, "x")), 17); /* the line that defined it */
+    CHECK_INT(ward_toml_len(at(root, "empty")), 0);
     CHECK_INT(int_at(root, "quoted table/v"), 2);
-    toml_free(root);
+    ward_toml_free(root);
 }
 
 static void test_arrays_of_tables(void)
@@ -521,42 +521,42 @@ static void test_arrays_of_tables(void)
                 "[[ spaced . aot ]]\nx = 1\n"
                 "points = [ { x = 1, y = 2, z = 3 },\n           { x = 7, y = 8, z = 9 } ]\n");
     const toml_value *p = at(root, "products");
-    CHECK_INT(toml_type_of(p), TOML_ARRAY);
-    CHECK_INT(toml_len(p), 3);
+    CHECK_INT(ward_toml_type_of(p), TOML_ARRAY);
+    CHECK_INT(ward_toml_len(p), 3);
     CHECK_STR(str_at(root, "products/0/name"), "Hammer");
-    CHECK_INT(toml_len(at(root, "products/1")), 0);
+    CHECK_INT(ward_toml_len(at(root, "products/1")), 0);
     CHECK_STR(str_at(root, "products/2/color"), "gray");
-    CHECK_INT(toml_len(at(root, "fruits")), 2);
+    CHECK_INT(ward_toml_len(at(root, "fruits")), 2);
     CHECK_STR(str_at(root, "fruits/0/physical/color"), "red");
-    CHECK_INT(toml_len(at(root, "fruits/0/varieties")), 2);
+    CHECK_INT(ward_toml_len(at(root, "fruits/0/varieties")), 2);
     CHECK_STR(str_at(root, "fruits/0/varieties/1/name"), "granny smith");
     CHECK_STR(str_at(root, "fruits/1/name"), "banana");
     CHECK_STR(str_at(root, "fruits/1/physical/color"), "yellow");
-    CHECK_INT(toml_len(at(root, "fruits/1/varieties")), 1);
+    CHECK_INT(ward_toml_len(at(root, "fruits/1/varieties")), 1);
     CHECK_STR(str_at(root, "fruits/1/varieties/0/name"), "plantain");
     CHECK_INT(int_at(root, "spaced/aot/0/x"), 1);
     /* pairs after [[spaced.aot]] belong to its element */
     CHECK_INT(int_at(root, "spaced/aot/0/points/1/y"), 8);
-    CHECK_INT(toml_line(at(root, "products/2")), 7);
-    CHECK_INT(toml_line(at(root, "products")), 1);
-    toml_free(root);
+    CHECK_INT(ward_toml_line(at(root, "products/2")), 7);
+    CHECK_INT(ward_toml_line(at(root, "products")), 1);
+    ward_toml_free(root);
 }
 
 static void test_insertion_order(void)
 {
     PARSE(root, "zebra = 1\napple = 2\nmango = 3\n[table]\nb = 1\na = 2\nc.z = 3\nc.a = 4\n");
     const char *want[] = {"zebra", "apple", "mango", "table"};
-    CHECK_INT(toml_len(root), 4);
+    CHECK_INT(ward_toml_len(root), 4);
     for (size_t i = 0; i < 4; i++)
-        CHECK_STR(toml_key_at(root, i), want[i]);
-    CHECK(toml_key_at(root, 4) == NULL);
-    CHECK(toml_value_at(root, 4) == NULL);
-    CHECK_STR(toml_key_at(at(root, "table"), 0), "b");
-    CHECK_STR(toml_key_at(at(root, "table"), 2), "c");
-    CHECK_STR(toml_key_at(at(root, "table/c"), 0), "z");
-    CHECK_STR(toml_key_at(at(root, "table/c"), 1), "a");
-    CHECK(toml_value_at(root, 1) == toml_get(root, "apple"));
-    toml_free(root);
+        CHECK_STR(ward_toml_key_at(root, i), want[i]);
+    CHECK(ward_toml_key_at(root, 4) == NULL);
+    CHECK(ward_toml_value_at(root, 4) == NULL);
+    CHECK_STR(ward_toml_key_at(at(root, "table"), 0), "b");
+    CHECK_STR(ward_toml_key_at(at(root, "table"), 2), "c");
+    CHECK_STR(ward_toml_key_at(at(root, "table/c"), 0), "z");
+    CHECK_STR(ward_toml_key_at(at(root, "table/c"), 1), "a");
+    CHECK(ward_toml_value_at(root, 1) == ward_toml_get(root, "apple"));
+    ward_toml_free(root);
 }
 
 /* Big enough that lookups go through the hash index, in a scrambled order. */
@@ -568,19 +568,19 @@ static void test_large_table(void)
     for (int i = 0; i < N; i++)
         o += sprintf(o, "k%d = %d\n", (i * 7919) % N, i);
     PARSE(root, doc);
-    CHECK_INT(toml_len(root), N);
+    CHECK_INT(ward_toml_len(root), N);
     for (int i = 0; i < N; i++) {
         sprintf(key, "k%d", (i * 7919) % N);
-        if (!toml_key_at(root, (size_t)i) || strcmp(toml_key_at(root, (size_t)i), key) != 0)
+        if (!ward_toml_key_at(root, (size_t)i) || strcmp(ward_toml_key_at(root, (size_t)i), key) != 0)
             bad_order++;
         if (int_at(root, key) != i)
             bad_lookup++;
     }
     CHECK_INT(bad_order, 0);
     CHECK_INT(bad_lookup, 0);
-    CHECK(toml_get(root, "k5000") == NULL);
-    CHECK(toml_get(root, "k") == NULL);
-    toml_free(root);
+    CHECK(ward_toml_get(root, "k5000") == NULL);
+    CHECK(ward_toml_get(root, "k") == NULL);
+    ward_toml_free(root);
     /* duplicates are still found once the index is in use */
     o += sprintf(o, "k17 = 1\n");
     EXPECT_ERR(doc, "line 5001: duplicate key 'k17'");
@@ -605,18 +605,18 @@ static void test_line_numbers(void)
                 "\n"
                 "  \"\"\"\n"
                 "e = 3\n");
-    CHECK_INT(toml_line(root), 1);
-    CHECK_INT(toml_line(at(root, "a")), 2);
-    CHECK_INT(toml_line(at(root, "s")), 3);
-    CHECK_INT(toml_line(at(root, "b")), 6);
-    CHECK_INT(toml_line(at(root, "arr")), 8);
-    CHECK_INT(toml_line(at(root, "arr/0")), 9);
-    CHECK_INT(toml_line(at(root, "arr/1")), 10);
-    CHECK_INT(toml_line(at(root, "t")), 12);
-    CHECK_INT(toml_line(at(root, "t/c")), 13);
-    CHECK_INT(toml_line(at(root, "t/e")), 16);
-    CHECK_INT(toml_line(NULL), 0);
-    toml_free(root);
+    CHECK_INT(ward_toml_line(root), 1);
+    CHECK_INT(ward_toml_line(at(root, "a")), 2);
+    CHECK_INT(ward_toml_line(at(root, "s")), 3);
+    CHECK_INT(ward_toml_line(at(root, "b")), 6);
+    CHECK_INT(ward_toml_line(at(root, "arr")), 8);
+    CHECK_INT(ward_toml_line(at(root, "arr/0")), 9);
+    CHECK_INT(ward_toml_line(at(root, "arr/1")), 10);
+    CHECK_INT(ward_toml_line(at(root, "t")), 12);
+    CHECK_INT(ward_toml_line(at(root, "t/c")), 13);
+    CHECK_INT(ward_toml_line(at(root, "t/e")), 16);
+    CHECK_INT(ward_toml_line(NULL), 0);
+    ward_toml_free(root);
 }
 
 /* ---- errors ---------------------------------------------------------- */
@@ -875,8 +875,8 @@ static void test_crlf_documents(void)
     CHECK_INT(int_at(root, "a"), 1);
     CHECK_STR(str_at(root, "t/b"), "x\ny");
     CHECK_INT(int_at(root, "t/c/0"), 1);
-    CHECK_INT(toml_line(at(root, "t/c/0")), 7);
-    toml_free(root);
+    CHECK_INT(ward_toml_line(at(root, "t/c/0")), 7);
+    ward_toml_free(root);
     EXPECT_ERR("a = 1\r\n\r\nb = 2\r\na = 3\r\n", "line 4: duplicate key 'a'");
 }
 
@@ -884,8 +884,8 @@ static void test_bom(void)
 {
     PARSE(root, "\xef\xbb\xbf" "a = 1\n");
     CHECK_INT(int_at(root, "a"), 1);
-    CHECK_STR(toml_key_at(root, 0), "a");
-    toml_free(root);
+    CHECK_STR(ward_toml_key_at(root, 0), "a");
+    ward_toml_free(root);
 }
 
 /* ---- limits ---------------------------------------------------------- */
@@ -897,8 +897,8 @@ static void test_not_nul_terminated(void)
     toml_value *root = parse_n(doc, 7, err, sizeof err); /* "a = 123" */
     CHECK(root != NULL);
     CHECK_INT(int_at(root, "a"), 123);
-    CHECK_INT(toml_len(root), 1);
-    toml_free(root);
+    CHECK_INT(ward_toml_len(root), 1);
+    ward_toml_free(root);
 
     root = parse_n("a = 'xyz'", 8, err, sizeof err);
     CHECK(root == NULL);
@@ -909,7 +909,7 @@ static void test_not_nul_terminated(void)
     root = parse_n("a = \"\"\"xyz\"\"\"\"\"", 13, err, sizeof err); /* 2 extra quotes cut off */
     CHECK(root != NULL);
     CHECK_STR(str_at(root, "a"), "xyz");
-    toml_free(root);
+    ward_toml_free(root);
     root = parse_n("a = \"x\\u00e9\"", 10, err, sizeof err);
     CHECK(root == NULL);
     CHECK_STR(err, "line 1: unterminated string");
@@ -929,11 +929,11 @@ static void test_not_nul_terminated(void)
     root = parse_n("d = 1979-05-27T07:32:00Z", 14, err, sizeof err);
     CHECK(root != NULL);
     CHECK_STR(str_at(root, "d"), "1979-05-27");
-    toml_free(root);
+    ward_toml_free(root);
     root = parse_n("d = 1979-05-27T07:32:00Z", 23, err, sizeof err);
     CHECK(root != NULL);
     CHECK_STR(str_at(root, "d"), "1979-05-27T07:32:00");
-    toml_free(root);
+    ward_toml_free(root);
     root = parse_n("d = 1979-05-27T07:32:00+01:00", 27, err, sizeof err);
     CHECK(root == NULL);
     CHECK_STR(err, "line 1: invalid date-time");
@@ -969,7 +969,7 @@ static void test_not_nul_terminated(void)
     for (size_t n = 0; n <= strlen(full); n++) {
         root = parse_n(full, n, err, sizeof err);
         CHECK(root != NULL || strncmp(err, "line ", 5) == 0);
-        toml_free(root);
+        ward_toml_free(root);
     }
 }
 
@@ -984,12 +984,12 @@ static void test_depth_limit(void)
     PARSE(ok, full);
     const toml_value *v = at(ok, "a");
     int depth = 0;
-    while (toml_type_of(v) == TOML_ARRAY && toml_len(v)) {
-        v = toml_value_at(v, 0);
+    while (ward_toml_type_of(v) == TOML_ARRAY && ward_toml_len(v)) {
+        v = ward_toml_value_at(v, 0);
         depth++;
     }
     CHECK_INT(depth, 63); /* the innermost array is empty */
-    toml_free(ok);
+    ward_toml_free(ok);
     free(full);
 
     doc = repeat("a = ", "[", 65, "");
@@ -1007,7 +1007,7 @@ static void test_depth_limit(void)
     free(doc);
     root = parse_n(full, strlen(full), err, sizeof err);
     CHECK(root != NULL);
-    toml_free(root);
+    ward_toml_free(root);
     free(full);
     doc = repeat("a = ", "{b = ", 65, "1");
     full = repeat(doc, "}", 65, "\n");
@@ -1022,7 +1022,7 @@ static void test_depth_limit(void)
     doc = repeat("k", ".k", 64, " = 1\n"); /* 64 tables, then the value */
     root = parse_n(doc, strlen(doc), err, sizeof err);
     CHECK(root != NULL);
-    toml_free(root);
+    ward_toml_free(root);
     free(doc);
     doc = repeat("k", ".k", 65, " = 1\n");
     EXPECT_ERR(doc, "line 1: nesting deeper than 64");
@@ -1033,7 +1033,7 @@ static void test_depth_limit(void)
     doc = repeat("[t", ".t", 63, "]\nx = 1\n");
     root = parse_n(doc, strlen(doc), err, sizeof err);
     CHECK(root != NULL);
-    toml_free(root);
+    ward_toml_free(root);
     free(doc);
     doc = repeat("[t", ".t", 64, "]\n");
     EXPECT_ERR(doc, "line 1: nesting deeper than 64");
@@ -1060,14 +1060,14 @@ static void test_depth_limit(void)
             CHECK(root == NULL);
             CHECK_STR(err, "line 33: nesting deeper than 64");
         }
-        toml_free(root);
+        ward_toml_free(root);
         free(doc);
     }
     /* in a single header only the last part is an array */
     doc = repeat("[[t", ".t", 62, "]]\n");
     root = parse_n(doc, strlen(doc), err, sizeof err);
     CHECK(root != NULL);
-    toml_free(root);
+    ward_toml_free(root);
     free(doc);
     doc = repeat("[[t", ".t", 63, "]]\n");
     EXPECT_ERR(doc, "line 1: nesting deeper than 64");
@@ -1078,8 +1078,8 @@ static void test_node_limit(void)
 {
     char *doc = repeat("a = [", "0,", 200000, "]\n");
     PARSE(root, doc);
-    CHECK_INT(toml_len(at(root, "a")), 200000);
-    toml_free(root);
+    CHECK_INT(ward_toml_len(at(root, "a")), 200000);
+    ward_toml_free(root);
     free(doc);
     doc = repeat("a = [", "0,", 1000000, "]\n");
     EXPECT_ERR(doc, "line 1: too many values");
@@ -1100,67 +1100,67 @@ static void test_accessors(void)
     PARSE(root, "s = 'x'\ni = 1\nf = 1.5\nb = true\nd = 1979-05-27\na = [1]\nt = {k = 1}\n");
     const toml_value *s = at(root, "s"), *iv = at(root, "i"), *f = at(root, "f"),
                      *bv = at(root, "b"), *dt = at(root, "d"), *a = at(root, "a"), *t = at(root, "t");
-    CHECK_INT(toml_type_of(s), TOML_STRING);
-    CHECK_INT(toml_type_of(dt), TOML_DATETIME);
-    CHECK_INT(toml_type_of(a), TOML_ARRAY);
-    CHECK_INT(toml_type_of(t), TOML_TABLE);
-    CHECK(toml_str(iv, &n) == NULL && n == 99);
-    CHECK(toml_str(a, NULL) == NULL);
-    CHECK(toml_str(t, NULL) == NULL);
-    CHECK(toml_str(s, NULL) != NULL);
-    CHECK(toml_int(s, &i) == -1 && i == 5);
-    CHECK(toml_int(f, &i) == -1);
-    CHECK(toml_int(bv, &i) == -1);
-    CHECK(toml_float(s, &d) == -1 && d == 5);
-    CHECK(toml_float(bv, &d) == -1);
-    CHECK(toml_bool(iv, &b) == -1 && b == 5);
-    CHECK(toml_int(iv, NULL) == 0);
-    CHECK(toml_float(f, NULL) == 0);
-    CHECK(toml_bool(bv, NULL) == 0);
-    CHECK_INT(toml_len(s), 0);
-    CHECK_INT(toml_len(a), 1);
-    CHECK_INT(toml_len(t), 1);
-    CHECK(toml_get(s, "x") == NULL);
-    CHECK(toml_get(root, NULL) == NULL);
-    CHECK(toml_value_at(s, 0) == NULL);
-    CHECK(toml_key_at(s, 0) == NULL);
-    CHECK(toml_key_at(t, 1) == NULL);
-    CHECK(toml_value_at(t, 1) == NULL);
-    CHECK_STR(toml_key_at(t, 0), "k");
+    CHECK_INT(ward_toml_type_of(s), TOML_STRING);
+    CHECK_INT(ward_toml_type_of(dt), TOML_DATETIME);
+    CHECK_INT(ward_toml_type_of(a), TOML_ARRAY);
+    CHECK_INT(ward_toml_type_of(t), TOML_TABLE);
+    CHECK(ward_toml_str(iv, &n) == NULL && n == 99);
+    CHECK(ward_toml_str(a, NULL) == NULL);
+    CHECK(ward_toml_str(t, NULL) == NULL);
+    CHECK(ward_toml_str(s, NULL) != NULL);
+    CHECK(ward_toml_int(s, &i) == -1 && i == 5);
+    CHECK(ward_toml_int(f, &i) == -1);
+    CHECK(ward_toml_int(bv, &i) == -1);
+    CHECK(ward_toml_float(s, &d) == -1 && d == 5);
+    CHECK(ward_toml_float(bv, &d) == -1);
+    CHECK(ward_toml_bool(iv, &b) == -1 && b == 5);
+    CHECK(ward_toml_int(iv, NULL) == 0);
+    CHECK(ward_toml_float(f, NULL) == 0);
+    CHECK(ward_toml_bool(bv, NULL) == 0);
+    CHECK_INT(ward_toml_len(s), 0);
+    CHECK_INT(ward_toml_len(a), 1);
+    CHECK_INT(ward_toml_len(t), 1);
+    CHECK(ward_toml_get(s, "x") == NULL);
+    CHECK(ward_toml_get(root, NULL) == NULL);
+    CHECK(ward_toml_value_at(s, 0) == NULL);
+    CHECK(ward_toml_key_at(s, 0) == NULL);
+    CHECK(ward_toml_key_at(t, 1) == NULL);
+    CHECK(ward_toml_value_at(t, 1) == NULL);
+    CHECK_STR(ward_toml_key_at(t, 0), "k");
     /* NULL behaves as an empty table */
-    CHECK(toml_get(NULL, "k") == NULL);
-    CHECK_INT(toml_len(NULL), 0);
-    CHECK(toml_key_at(NULL, 0) == NULL);
-    CHECK(toml_value_at(NULL, 0) == NULL);
-    CHECK(toml_str(NULL, &n) == NULL);
-    CHECK(toml_int(NULL, &i) == -1);
-    CHECK(toml_float(NULL, &d) == -1);
-    CHECK(toml_bool(NULL, &b) == -1);
-    toml_free(root);
-    toml_free(NULL);
+    CHECK(ward_toml_get(NULL, "k") == NULL);
+    CHECK_INT(ward_toml_len(NULL), 0);
+    CHECK(ward_toml_key_at(NULL, 0) == NULL);
+    CHECK(ward_toml_value_at(NULL, 0) == NULL);
+    CHECK(ward_toml_str(NULL, &n) == NULL);
+    CHECK(ward_toml_int(NULL, &i) == -1);
+    CHECK(ward_toml_float(NULL, &d) == -1);
+    CHECK(ward_toml_bool(NULL, &b) == -1);
+    ward_toml_free(root);
+    ward_toml_free(NULL);
 }
 
 static void test_error_buffer(void)
 {
     char small[12], one[1] = {'x'};
     toml_value *root;
-    CHECK(toml_parse("a = ", 4, NULL, 0) == NULL);
-    CHECK(toml_parse("a = ", 4, one, 0) == NULL);
+    CHECK(ward_toml_parse("a = ", 4, NULL, 0) == NULL);
+    CHECK(ward_toml_parse("a = ", 4, one, 0) == NULL);
     CHECK(one[0] == 'x');
-    CHECK(toml_parse("a = ", 4, one, 1) == NULL);
+    CHECK(ward_toml_parse("a = ", 4, one, 1) == NULL);
     CHECK(one[0] == 0);
-    CHECK(toml_parse("a = ", 4, small, sizeof small) == NULL);
+    CHECK(ward_toml_parse("a = ", 4, small, sizeof small) == NULL);
     CHECK_STR(small, "line 1: exp");
-    CHECK(toml_parse("\n\n\n\n\n\n\n\n\n\na = ", 14, small, 5) == NULL);
+    CHECK(ward_toml_parse("\n\n\n\n\n\n\n\n\n\na = ", 14, small, 5) == NULL);
     CHECK_STR(small, "line");
-    root = toml_parse(NULL, 0, small, sizeof small);
+    root = ward_toml_parse(NULL, 0, small, sizeof small);
     CHECK(root != NULL);
-    CHECK_INT(toml_len(root), 0);
-    toml_free(root);
-    root = toml_parse("a = 1", 5, small, sizeof small);
+    CHECK_INT(ward_toml_len(root), 0);
+    ward_toml_free(root);
+    root = ward_toml_parse("a = 1", 5, small, sizeof small);
     CHECK(root != NULL);
     CHECK_STR(small, "");
-    toml_free(root);
+    ward_toml_free(root);
 }
 
 /* ---- realistic documents --------------------------------------------- */
@@ -1212,14 +1212,14 @@ static void test_gitleaks_config(void)
     CHECK_INT(bool_at(root, "extend/useDefault"), 1);
     CHECK_STR(str_at(root, "extend/disabledRules/0"), "generic-api-key");
     const toml_value *rules = at(root, "rules");
-    CHECK_INT(toml_type_of(rules), TOML_ARRAY);
-    CHECK_INT(toml_len(rules), 2);
+    CHECK_INT(ward_toml_type_of(rules), TOML_ARRAY);
+    CHECK_INT(ward_toml_len(rules), 2);
     CHECK_STR(str_at(root, "rules/0/id"), "github-pat");
     CHECK_STR(str_at(root, "rules/0/regex"), "(?i)\\b(ghp_[a-z]{3})");
     CHECK_INT(int_at(root, "rules/0/secretGroup"), 1);
     CHECK(float_at(root, "rules/0/entropy") == 3.5);
     CHECK_STR(str_at(root, "rules/0/tags/1"), "github");
-    CHECK_INT(toml_len(at(root, "rules/0/allowlists")), 2);
+    CHECK_INT(ward_toml_len(at(root, "rules/0/allowlists")), 2);
     CHECK_STR(str_at(root, "rules/0/allowlists/0/paths/0"), "(?:^|/)testdata/");
     CHECK_STR(str_at(root, "rules/0/allowlists/0/paths/1"), "\\.snap$");
     CHECK_STR(str_at(root, "rules/0/allowlists/0/condition"), "OR");
@@ -1229,14 +1229,14 @@ static void test_gitleaks_config(void)
     CHECK_STR(str_at(root, "rules/1/allowlist/paths/0"), "\\.md$");
     CHECK(at(root, "rules/1/allowlists") == NULL);
     CHECK_STR(str_at(root, "allowlist/paths/1"), "(.*?)(jpg|gif|doc)");
-    CHECK_INT(toml_len(at(root, "allowlist/paths")), 2);
+    CHECK_INT(ward_toml_len(at(root, "allowlist/paths")), 2);
     const char *order[] = {"id", "description", "regex", "secretGroup", "entropy", "keywords",
                            "tags", "allowlists"};
     for (size_t i = 0; i < 8; i++)
-        CHECK_STR(toml_key_at(at(root, "rules/0"), i), order[i]);
-    CHECK_INT(toml_line(at(root, "rules/1")), 27);
-    CHECK_INT(toml_line(at(root, "rules/0/allowlists/1")), 24);
-    toml_free(root);
+        CHECK_STR(ward_toml_key_at(at(root, "rules/0"), i), order[i]);
+    CHECK_INT(ward_toml_line(at(root, "rules/1")), 27);
+    CHECK_INT(ward_toml_line(at(root, "rules/0/allowlists/1")), 24);
+    ward_toml_free(root);
 }
 
 static void test_spec_example(void)
@@ -1254,8 +1254,8 @@ static void test_spec_example(void)
     CHECK(float_at(root, "database/data/1/0") == 3.14);
     CHECK(float_at(root, "database/temp_targets/case") == 72.0);
     CHECK_STR(str_at(root, "servers/beta/role"), "backend");
-    CHECK_STR(toml_key_at(at(root, "servers"), 1), "beta");
-    toml_free(root);
+    CHECK_STR(ward_toml_key_at(at(root, "servers"), 1), "beta");
+    ward_toml_free(root);
 }
 
 /* Many parses of one document must not interfere (no hidden state). */
@@ -1265,9 +1265,9 @@ static void test_independent_parses(void)
     CHECK(a && b);
     CHECK_INT(int_at(a, "x"), 1);
     CHECK_INT(int_at(b, "x"), 2);
-    toml_free(a);
+    ward_toml_free(a);
     CHECK_INT(int_at(b, "x"), 2);
-    toml_free(b);
+    ward_toml_free(b);
 }
 
 int main(void)
