@@ -115,7 +115,6 @@ int cmd_mask(int argc, char **argv);
 extern const cli_opt redact_opts[];
 int cmd_lsp(int argc, char **argv);
 extern const cli_opt lsp_opts[];
-/* @@ lsp declarations (issue 3) @@ */
 /* Git history, staged changes, hooks (cmd_git.c, cmd_hook.c). */
 int reporter_finding_git(reporter *r, const ward_finding *f, const ward_commit *c);
 int cmd_git(int argc, char **argv);
@@ -147,7 +146,6 @@ int cli_baseline_known(cli_baseline *b, const ward_finding *f);
 /* Writes --baseline-write and reports unused entries; -1 (reported) on error.
  * Frees everything. */
 int cli_baseline_finish(cli_baseline *b, int write);
-/* @@ git declarations (issue 6) @@ */
 
 /* run.c: what scan, git and staged share.  Common option keys (a command's
  * own options use keys from OPT_LOCAL on). */

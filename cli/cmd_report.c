@@ -194,7 +194,7 @@ static int from_json(recs *rs, const cJSON *o, const char *where)
     char buf[128];
     /* A report never shows a secret: one given in clear is redacted here. */
     if (!cJSON_IsTrue(red))
-        secret = ward_redact(secret, strlen(secret), buf, sizeof buf);
+        secret = ward_redact_preview(secret, strlen(secret), buf, sizeof buf);
     r->repository = dup0(jstr(o, "repository"));
     r->rule = dup0(rule);
     r->description = dup0(jstr(o, "description"));

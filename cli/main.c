@@ -59,7 +59,6 @@ const cli_cmd cli_commands[] = {
      "masking contract.  Exit status: 0 after shutdown and exit or when the client goes "
      "away, 1 on exit without shutdown, 2 on an error.",
      lsp_opts, cmd_lsp},
-    /* @@ lsp entry (issue 3) @@ */
     {"git", "[OPTIONS] [REPO...]", "scan git repositories' whole history",
      "Scans every commit reachable from any ref (or from --branch, or in --range, or after "
      "--since-commit) of the repository REPO (default: the one holding the current folder; "
@@ -86,7 +85,6 @@ const cli_cmd cli_commands[] = {
      "--force is given.  For the pre-commit framework, use the hook 'ward' from ward's "
      ".pre-commit-hooks.yaml instead.",
      hook_opts, cmd_hook},
-    /* @@ git entries (issue 6) @@ */
     {"report", "[OPTIONS] [--datastore FILE] [FILE.jsonl...]",
      "print findings from a datastore, or merge JSON Lines reports",
      "Prints the findings kept in a datastore (made by 'ward git --datastore'), without "

@@ -124,7 +124,7 @@ static void secret_text(const reporter *r, const ward_finding *f, char *buf, siz
         *s = f->secret;
         *len = f->secret_len;
     } else {
-        ward_redact(f->secret, f->secret_len, buf, cap);
+        ward_redact_preview(f->secret, f->secret_len, buf, cap);
         *s = buf;
         *len = strlen(buf);
     }

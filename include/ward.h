@@ -175,11 +175,12 @@ typedef struct ward_finding {
 /* Return 0 to go on, non-zero to stop the scan (it then returns WARD_EABORT). */
 typedef int (*ward_finding_fn)(const ward_finding *f, void *user);
 
-/* Writes a redacted form of secret into out: the first few characters (at
+/* A display preview of a secret (nothing to do with ward_redactor_*, which
+ * masks streams): writes a redacted form of secret into out: the first few characters (at
  * most 4, none for secrets under 8; for a PEM block its BEGIN line, which
  * holds no key material) then "…(N chars)".  Never more than
  * outlen-1 bytes; always NUL-terminated when outlen > 0.  Returns out. */
-WARD_API char *ward_redact(const char *secret, size_t len, char *out, size_t outlen);
+WARD_API char *ward_redact_preview(const char *secret, size_t len, char *out, size_t outlen);
 
 /* ---------------------------------------------------------------------
  * Scanning a buffer.  A scanner holds per-thread scratch space: one per
@@ -588,7 +589,6 @@ typedef struct ward_baseline_entry {
 WARD_API size_t ward_baseline_count(ward_baseline *b);
 WARD_API ward_status ward_baseline_get(ward_baseline *b, size_t i, ward_baseline_entry *out);
 
-/* @@ git and baseline API (issue 6) @@ */
 
 /* ---------------------------------------------------------------------
  * Advanced: example templates, used by tests and benchmarks to make fake

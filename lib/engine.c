@@ -95,7 +95,7 @@ const char *ward_engine_warning(const ward_engine *e, size_t i)
     return e && i < e->n_warnings ? e->warnings[i] : NULL;
 }
 
-ward_status ward_read_config(const char *path, char **text, size_t *len, char *err,
+ward_status ward_read_file(const char *path, char **text, size_t *len, char *err,
                              size_t errlen)
 {
     *text = NULL;
@@ -333,7 +333,7 @@ static int load_cached(struct ward_engine *e, const char *file)
 {
     char *text;
     size_t len;
-    if (ward_read_config(file, &text, &len, NULL, 0))
+    if (ward_read_file(file, &text, &len, NULL, 0))
         return -1;
     int rc = deserialize(e, (unsigned char *)text, len);
     free(text);

@@ -136,8 +136,9 @@ ward_status ward_rules_load(struct ward_engine *e, const char *name, const char 
 ward_status ward_rules_load_builtin(struct ward_engine *e, char *err, size_t errlen);
 ward_status ward_rules_load_file(struct ward_engine *e, const char *path, char *err,
                                  size_t errlen);
-/* engine.c: reads a config file (capped at 16 MiB) into a new buffer. */
-ward_status ward_read_config(const char *path, char **text, size_t *len, char *err,
+/* engine.c: reads a whole file (a config, a cached database; capped at
+ * 16 MiB) into a new buffer. */
+ward_status ward_read_file(const char *path, char **text, size_t *len, char *err,
                              size_t errlen);
 void ward_rules_free_rule(ward_rule *r);
 void ward_allowlist_free(ward_allowlist *a);
@@ -158,7 +159,8 @@ int ward_token_has_words(const char *s, size_t len);
 int ward_line_has_allow(const char *line, size_t len);
 const char *ward_memmem_ci(const char *hay, size_t hlen, const char *needle, size_t nlen);
 
-/* builtin.c (generated): the embedded catalog and its serialised database. */
+/* Generated at build time: the embedded catalog (builtin_rules.c, by
+ * cmake/embed.cmake) and its serialised database (builtin_db.c, by lib/dbgen). */
 extern const char *const ward_builtin_rule_names[];
 extern const char *const ward_builtin_rule_texts[];
 extern const size_t ward_builtin_rule_lens[];

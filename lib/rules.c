@@ -623,7 +623,7 @@ static ward_status load_file(struct ward_engine *e, const char *path, int depth,
 {
     char *text;
     size_t len;
-    ward_status st = ward_read_config(path, &text, &len, err, errlen);
+    ward_status st = ward_read_file(path, &text, &len, err, errlen);
     if (st)
         return st;
     st = ward_rules_load(e, path, text, len, depth, err, errlen);

@@ -980,7 +980,7 @@ ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t len, const
     return scan_plain(s, s->u8, n8, path, u16_finding, &x);
 }
 
-char *ward_redact(const char *secret, size_t len, char *out, size_t outlen)
+char *ward_redact_preview(const char *secret, size_t len, char *out, size_t outlen)
 {
     if (!outlen)
         return out;

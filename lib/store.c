@@ -16,7 +16,7 @@
  * next run skips exactly those.  Ref tips are written last, by a successful
  * scan, so a killed scan's commits are walked again (their known blobs are
  * not read again).  Secrets never reach the file: only fingerprints and
- * ward_redact previews.
+ * ward_redact_preview previews.
  */
 #define _GNU_SOURCE
 #include <git2.h>
@@ -527,7 +527,7 @@ int ward_store_scan_finding(ward_store_scan *sc, const ward_finding *f, const wa
     pending *p = &sc->pend[sc->n_pend];
     memset(p, 0, sizeof *p);
     char red[128];
-    ward_redact(f->secret, f->secret_len, red, sizeof red);
+    ward_redact_preview(f->secret, f->secret_len, red, sizeof red);
     p->f = *f;
     p->rule = strdup(f->rule_id ? f->rule_id : "");
     p->desc = strdup(f->description ? f->description : "");

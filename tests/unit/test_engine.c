@@ -329,11 +329,11 @@ static void test_abort(void)
 static void test_redact(void)
 {
     char buf[64];
-    CHECK_STR(ward_redact("abcdefghijklmnopqrst", 20, buf, sizeof buf), "abcd…(20 chars)");
-    CHECK_STR(ward_redact("abcdefghij", 10, buf, sizeof buf), "ab…(10 chars)");
-    CHECK_STR(ward_redact("abc", 3, buf, sizeof buf), "…(3 chars)");
-    CHECK_STR(ward_redact("\x01\x02xxxxxxxxxxxxxxxxx", 19, buf, sizeof buf), "??xx…(19 chars)");
-    ward_redact("abcdefghijklmnopqrst", 20, buf, 3);
+    CHECK_STR(ward_redact_preview("abcdefghijklmnopqrst", 20, buf, sizeof buf), "abcd…(20 chars)");
+    CHECK_STR(ward_redact_preview("abcdefghij", 10, buf, sizeof buf), "ab…(10 chars)");
+    CHECK_STR(ward_redact_preview("abc", 3, buf, sizeof buf), "…(3 chars)");
+    CHECK_STR(ward_redact_preview("\x01\x02xxxxxxxxxxxxxxxxx", 19, buf, sizeof buf), "??xx…(19 chars)");
+    ward_redact_preview("abcdefghijklmnopqrst", 20, buf, 3);
     CHECK_INT(strlen(buf), 2);
 }
 
