@@ -9,6 +9,10 @@
  * out) so that the bases of a delta chain are rebuilt once, not once per
  * object in the chain.  What is not in a pack (loose objects, a base that
  * lives elsewhere) is reported as not found, and the caller asks libgit2.
+ *
+ * Measured, so this file keeps its place: WARD_PACK_READER=libgit2 makes
+ * ward git skip it, and over git/git's 85,361 commits that costs 124 s of
+ * CPU and 457 MiB against 76 s and 266 MiB with it (docs/git.md).
  */
 #ifndef WARD_PACK_H
 #define WARD_PACK_H
