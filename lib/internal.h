@@ -72,6 +72,9 @@ typedef struct ward_rule {
     /* What Vectorscan compiles instead of regex, or NULL: a cheaper superset
      * (PCRE2 confirms every candidate with regex anyway). */
     char *hs_regex;
+    /* hs_regex is the rule's keywords (rules.c, gate_by_keywords): a match
+     * of it opens a window over the keyword's line. */
+    int kw_gate;
     /* The tier below the documented shape: the provider's prefix with
      * another length or alphabet.  Its matches that no `regex` match
      * overlaps are reported at medium at most.  Compiled lazily. */
@@ -149,6 +152,9 @@ pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, c
  * ("ghp_"; "ghp-" too, a near miss of the format): the length of the
  * longest that matches, or 0. */
 int ward_provider_prefixed(const ward_engine *e, const char *v, size_t n);
+/* rules.c: the longest literal run every match of a regex must hold (it may
+ * say less, never more). */
+size_t ward_regex_required_literal(const char *re);
 
 /* filter.c */
 int ward_is_placeholder(const char *s, size_t len);

@@ -402,6 +402,228 @@ static ward_status check_regex(loader *L, const toml_value *t, const ward_rule *
     return WARD_OK;
 }
 
+/* ------------------------------------------------------- keyword gating
+ *
+ * Vectorscan is fast when a pattern holds a literal it can look for first
+ * ("ghp_", "AKIA"); a token given only by its alphabet and lengths
+ * (configcat's "[A-Za-z0-9_-]{22}/[A-Za-z0-9_-]{22}") makes it run its
+ * automata over every byte, and one such rule cost 2x the whole catalog.  A
+ * rule with keywords only fires when one stands on the match's line
+ * (scan.c), so for such a rule Vectorscan looks for the keywords instead and
+ * PCRE2 runs the regex over the keyword's line. */
+
+/* Shortest literal run a rule needs before its keywords do better. */
+#define GATE_LITERAL 3
+#define GATE_DEPTH 32
+
+/* Skips a quantifier at *p and says whether it lets the atom be absent
+ * (?, *, {0...}); *counted says whether one was there. */
+static int skip_quant(const char **p, int *counted)
+{
+    const char *s = *p;
+    int optional = 0;
+    *counted = 1;
+    if (*s == '?' || *s == '*') {
+        optional = 1, s++;
+    } else if (*s == '+') {
+        s++;
+    } else if (*s == '{' && isdigit((unsigned char)s[1])) {
+        const char *q = s + 1;
+        long lo = strtol(q, (char **)&q, 10);
+        if (*q == ',')
+            for (q++; isdigit((unsigned char)*q); q++)
+                ;
+        if (*q != '}') {
+            *counted = 0;
+            return 0; /* a literal '{' */
+        }
+        optional = lo == 0;
+        s = q + 1;
+    } else {
+        *counted = 0;
+        return 0;
+    }
+    if (*s == '?' || *s == '+')
+        s++; /* lazy or possessive */
+    *p = s;
+    return optional;
+}
+
+static size_t lit_alt(const char **p, int depth);
+
+/* The longest literal run one branch must contain; stops at '|' or ')'. */
+static size_t lit_seq(const char **p, int depth)
+{
+    const char *s = *p;
+    size_t best = 0, run = 0;
+    while (*s && *s != '|' && *s != ')') {
+        int literal = 0, q;
+        if (*s == '(') {
+            s++;
+            if (*s == '?' && (isalpha((unsigned char)s[1]) || s[1] == '-')) {
+                const char *f = s + 1;
+                while (isalpha((unsigned char)*f) || *f == '-')
+                    f++;
+                if (*f == ')') { /* (?i): flags for what follows */
+                    s = f + 1;
+                    continue;
+                }
+            }
+            int look = s[0] == '?' && (s[1] == '=' || s[1] == '!' ||
+                                       (s[1] == '<' && (s[2] == '=' || s[2] == '!')));
+            if (*s == '?') { /* (?:  (?i:  (?<name>  (?P<name>  lookarounds */
+                while (*s && *s != ':' && *s != '>' && *s != '=' && *s != '!' && *s != ')')
+                    s++;
+                if (*s && *s != ')')
+                    s++;
+            }
+            size_t inner = depth < GATE_DEPTH ? lit_alt(&s, depth + 1) : 0;
+            if (*s != ')')
+                return 0; /* unbalanced: say nothing */
+            s++;
+            if (skip_quant(&s, &q) || look)
+                inner = 0;
+            if (inner > best)
+                best = inner;
+            run = 0;
+            continue;
+        }
+        if (*s == '[') {
+            s++;
+            if (*s == '^')
+                s++;
+            if (*s == ']')
+                s++;
+            while (*s && *s != ']') {
+                if (*s == '\\' && s[1])
+                    s++;
+                else if (*s == '[' && s[1] == ':') {
+                    const char *e = strstr(s, ":]");
+                    if (e)
+                        s = e + 1;
+                }
+                s++;
+            }
+            if (!*s)
+                return 0;
+            s++;
+        } else if (*s == '\\') {
+            s++;
+            if (!*s)
+                return 0;
+            if (isalnum((unsigned char)*s)) {
+                /* \t \n \r and \xHH are characters; \d \w \b \p{..} and
+                 * the rest are classes or assertions */
+                literal = strchr("tnrfex", *s) != NULL;
+                if ((*s == 'x' || *s == 'p' || *s == 'P') && s[1] == '{') {
+                    const char *e = strchr(s, '}');
+                    s = e ? e : s; /* \x{263a}, \p{L} */
+                } else if (*s == 'x') {
+                    for (int k = 0; k < 2 && isxdigit((unsigned char)s[1]); k++)
+                        s++;
+                }
+            } else {
+                literal = 1; /* an escaped punctuation character */
+            }
+            s++;
+        } else if (*s == '.' || *s == '^' || *s == '$') {
+            s++;
+        } else {
+            literal = 1;
+            s++;
+        }
+        int optional = skip_quant(&s, &q);
+        if (!literal || optional) {
+            run = 0;
+            continue;
+        }
+        run++;
+        if (run > best)
+            best = run;
+        if (q)
+            run = 0; /* "a+" holds one 'a' for sure, then maybe more */
+    }
+    *p = s;
+    return best;
+}
+
+/* The shortest of the branches' runs. */
+static size_t lit_alt(const char **p, int depth)
+{
+    size_t least = lit_seq(p, depth);
+    while (**p == '|') {
+        (*p)++;
+        size_t b = lit_seq(p, depth);
+        if (b < least)
+            least = b;
+    }
+    return least;
+}
+
+/* The longest literal run every match of re must contain, as far as a
+ * quick look can tell: it may say less than the truth, never more. */
+size_t ward_regex_required_literal(const char *re)
+{
+    const char *p = re;
+    size_t n = lit_alt(&p, 0);
+    return *p ? 0 : n;
+}
+
+/* Gives Vectorscan r's keywords in place of a regex with no literal worth
+ * looking for; scan.c then confirms over the keyword's line. */
+static ward_status gate_by_keywords(ward_rule *r)
+{
+    if (!r->regex || r->hs_regex || !r->n_keywords ||
+        ward_regex_required_literal(r->regex) >= GATE_LITERAL)
+        return WARD_OK;
+    for (size_t i = 0; i < r->n_keywords; i++)
+        if (strlen(r->keywords[i]) < GATE_LITERAL)
+            return WARD_OK; /* "db" would open a window on every line */
+    char *re = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&re, &len);
+    if (!f)
+        return WARD_ENOMEM;
+    fputs("(?i)(?:", f);
+    for (size_t i = 0; i < r->n_keywords; i++) {
+        if (i)
+            fputc('|', f);
+        for (const char *k = r->keywords[i]; *k; k++) {
+            if (ispunct((unsigned char)*k))
+                fputc('\\', f);
+            fputc(*k, f);
+        }
+    }
+    fputc(')', f);
+    if (fclose(f) != 0 || !re) {
+        free(re);
+        return WARD_ENOMEM;
+    }
+    r->hs_regex = re;
+    r->kw_gate = 1;
+    return WARD_OK;
+}
+
+/* What Vectorscan needs of re: re without a leading word boundary in *out,
+ * or NULL there when that is re itself.  A \b before a run of word characters makes
+ * Vectorscan check every position of the run (webex-bot-token's cost went
+ * from 0.32 s to 0.06 s over /usr/include without it); PCRE2 confirms each
+ * candidate with the whole regex, so a superset is all Vectorscan owes. */
+static ward_status hs_form(const char *re, char **out)
+{
+    size_t flags = 0;
+    *out = NULL;
+    if (!strncmp(re, "(?i)", 4))
+        flags = 4;
+    if (strncmp(re + flags, "\\b", 2))
+        return WARD_OK;
+    if (!(*out = malloc(strlen(re) - 1)))
+        return WARD_ENOMEM;
+    memcpy(*out, re, flags);
+    strcpy(*out + flags, re + flags + 2);
+    return WARD_OK;
+}
+
 static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
 {
     ward_status st = WARD_OK;
@@ -552,13 +774,20 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
     }
     if (st == WARD_OK && r->loose && !r->regex)
         st = fail(L, t, "rule '%s': 'loose' needs 'regex' (the documented shape)", r->id);
-    if (st == WARD_OK && r->loose) {
+    if (st == WARD_OK)
+        st = gate_by_keywords(r);
+    if (st == WARD_OK && r->regex && !r->hs_regex)
+        st = hs_form(r->regex, &r->hs_regex);
+    if (st == WARD_OK && r->loose && !r->kw_gate) {
         /* Vectorscan looks for either shape; PCRE2 tells them apart. */
-        char *hx = NULL;
-        if (asprintf(&hx, "(?:%s)|(?:%s)", r->hs_regex ? r->hs_regex : r->regex, r->loose) < 0)
+        char *hx = NULL, *lx = NULL;
+        st = hs_form(r->loose, &lx);
+        if (st == WARD_OK && asprintf(&hx, "(?:%s)|(?:%s)", r->hs_regex ? r->hs_regex : r->regex,
+                                      lx ? lx : r->loose) < 0)
             st = WARD_ENOMEM;
-        else
+        if (st == WARD_OK)
             free(r->hs_regex), r->hs_regex = hx;
+        free(lx);
     }
     /* A user's regexes are checked now, so a typo is an error at load time
      * rather than a rule that silently never fires.  Built-in regexes are

@@ -175,9 +175,19 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
      * kept to a compare. */
     if (cw && to <= s->win[cw - 1].we)
         return 0;
-    size_t mw = s->e->rules[id].max_width;
-    size_t ws = to > mw ? (size_t)to - mw : 0;
-    size_t we = to + WINDOW_AFTER < len ? (size_t)to + WINDOW_AFTER : len;
+    size_t ws, we;
+    if (s->e->rules[id].kw_gate) {
+        /* A keyword: the regex may match anywhere on its line (consider()
+         * asks for the keyword on the match's line, within LINE_NEAR). */
+        const char *buf = s->chunk->buf;
+        ws = line_start(buf, to, to > LINE_NEAR ? (size_t)to - LINE_NEAR : 0);
+        we = line_end(buf, len, to, LINE_NEAR);
+        we = we + WINDOW_AFTER < len ? we + WINDOW_AFTER : len;
+    } else {
+        size_t mw = s->e->rules[id].max_width;
+        ws = to > mw ? (size_t)to - mw : 0;
+        we = to + WINDOW_AFTER < len ? (size_t)to + WINDOW_AFTER : len;
+    }
     if (cw && ws <= s->win[cw - 1].we) {
         s->win[cw - 1].we = we;
         return 0;
