@@ -103,7 +103,7 @@ struct ward_engine {
      * (see alt_path in scan.c). */
     char *config_dir, *cwd;
     ward_rule *rules;
-    size_t n_rules;
+    size_t n_rules, cap_rules;
     ward_allowlist *allowlists;   /* global */
     size_t n_allowlists;
     struct hs_database *db;       /* ids are rule indexes; NULL when empty */
@@ -116,6 +116,7 @@ struct ward_engine {
     size_t n_warnings;
     pthread_mutex_t lazy_lock;
     int no_builtin;               /* never load the embedded catalog */
+    int catalog_only;             /* the rules are the embedded catalog alone */
 };
 
 /* engine.c */

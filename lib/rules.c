@@ -811,19 +811,25 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
     return st;
 }
 
-/* Replaces a rule of the same id (a config overriding a default) or appends. */
-static ward_status add_rule(struct ward_engine *e, ward_rule *r)
+/* Replaces a rule of the same id among the first `older` (a config
+ * overriding a default) or appends.  The catalog's ids are unique (a test
+ * says so), so its rules are compared only with those loaded before it. */
+static ward_status add_rule(struct ward_engine *e, ward_rule *r, size_t older)
 {
-    for (size_t i = 0; i < e->n_rules; i++)
+    for (size_t i = 0; i < older; i++)
         if (!strcmp(e->rules[i].id, r->id)) {
             ward_rules_free_rule(&e->rules[i]);
             e->rules[i] = *r;
             return WARD_OK;
         }
-    ward_rule *nr = realloc(e->rules, (e->n_rules + 1) * sizeof *nr);
-    if (!nr)
-        return WARD_ENOMEM;
-    e->rules = nr;
+    if (e->n_rules == e->cap_rules) {
+        size_t nc = e->cap_rules ? 2 * e->cap_rules : 64;
+        ward_rule *nr = realloc(e->rules, nc * sizeof *nr);
+        if (!nr)
+            return WARD_ENOMEM;
+        e->rules = nr;
+        e->cap_rules = nc;
+    }
     e->rules[e->n_rules++] = *r;
     return WARD_OK;
 }
@@ -917,11 +923,12 @@ ward_status ward_rules_load(struct ward_engine *e, const char *name, const char 
     }
     if (st == WARD_OK && use_default && depth != WARD_LOAD_BUILTIN)
         st = load_builtin(e, err, errlen);
+    size_t before = e->n_rules;
     for (size_t i = 0; st == WARD_OK && rules && i < ward_toml_len(rules); i++) {
         ward_rule r;
         st = load_rule(&L, ward_toml_value_at(rules, i), &r);
         if (st == WARD_OK)
-            st = add_rule(e, &r);
+            st = add_rule(e, &r, depth == WARD_LOAD_BUILTIN ? before : e->n_rules);
         if (st != WARD_OK)
             ward_rules_free_rule(&r);
     }
