@@ -36,7 +36,7 @@ static int by_cost(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     size_t top = 15;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--config"))

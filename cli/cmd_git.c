@@ -173,7 +173,7 @@ static int run(int argc, char **argv, int staged)
     cli_parse_init(&ps, self, argc, argv);
     git_ctx g = {0};
     cli_run *r = &g.r;
-    ward_git_options go = {0};
+    ward_git_options go = WARD_INIT(ward_git_options);
     const char *store_path = NULL, *name_opt = NULL;
     int all = 0;
     int opt;

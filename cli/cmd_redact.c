@@ -133,7 +133,7 @@ static int parse_common(const char *name, int argc, char **argv, ward_engine **e
 {
     ward_mask_style style = WARD_MASK_DOTS;
     const cli_cmd *self = cli_find(name);
-    ward_engine_options eo = {0};
+    ward_engine_options eo = WARD_INIT(ward_engine_options);
     int opt;
     cli_parse_init(ps, self, argc, argv);
     while (1) {

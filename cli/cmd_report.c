@@ -369,7 +369,7 @@ static void merge(recs *rs)
 
 static int print_rec(reporter *rp, const rec *r, const ward_engine *e)
 {
-    ward_finding f = {0};
+    ward_finding f = WARD_INIT(ward_finding);
     f.rule_id = r->rule;
     f.description = r->description;
     f.rule_index = cli_rule_index(e, r->rule);

@@ -81,7 +81,7 @@ int cmd_rules(int argc, char **argv)
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
     int json = 0, opt;
-    ward_engine_options eo = {0};
+    ward_engine_options eo = WARD_INIT(ward_engine_options);
     while ((opt = cli_next(&ps)) != -1) {
         switch (opt) {
         case 'h': cli_print_help(stdout, self); return EXIT_CLEAN;

@@ -64,7 +64,7 @@ int cmd_scan(int argc, char **argv)
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
     cli_run r = {0};
-    ward_walk_options wo = {0};
+    ward_walk_options wo = WARD_INIT(ward_walk_options);
     int opt;
     while ((opt = cli_next(&ps)) != -1) {
         int taken = cli_run_option(&r, opt, ps.optarg);

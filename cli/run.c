@@ -216,6 +216,7 @@ int cli_run_begin(cli_run *r, const char *config_start, int search, ward_engine 
         cli_baseline_finish(&r->base, 0);
         return -1;
     }
+    r->eo.size = sizeof r->eo;
     r->eo.config_path = r->config;
     char err[1024];
     ward_status st = ward_engine_new(&r->eo, e, err, sizeof err);

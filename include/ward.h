@@ -11,6 +11,26 @@
  *  - Inputs are borrowed for the duration of a call and never retained.
  *  - Findings reach a callback as borrowed views, valid only during the call.
  *  - The library never prints and never exits.
+ *
+ * ABI policy: structs that cross the API and may grow begin with a size.
+ *  - ward_engine_options, ward_walk_options, ward_git_options (filled in by
+ *    the caller) and ward_finding (filled in by the library, or by a caller
+ *    handing one back) start with `size_t size`, the sizeof of the struct as
+ *    the side that filled it in knew it.  Set it with WARD_INIT:
+ *        ward_walk_options wo = WARD_INIT(ward_walk_options);
+ *    A size of 0 is refused with WARD_EINVAL.
+ *  - Fields are only ever added at the end.  The library reads the fields an
+ *    older caller did not know as zero; a newer caller's extra fields are
+ *    accepted when zero, refused (WARD_EINVAL) otherwise, since this library
+ *    cannot honour them.  Before reading a field added after 0.1, a caller
+ *    asks WARD_HAS(ward_finding, f, field).
+ *  - The callback tables (ward_callbacks, ward_git_callbacks) and the view
+ *    structs the library fills in for one call (ward_rule_info, ward_event,
+ *    ward_commit ...) never change: a new callback or field comes as a new
+ *    struct and function.  Enumerations only gain values.
+ *  - Anything else that breaks a program built against an older ward.h
+ *    (a removed or retyped field or function) changes the soname's number
+ *    (libward.so.N, WARD_SOVERSION in CMakeLists.txt).
  */
 #ifndef WARD_H
 #define WARD_H
@@ -31,6 +51,12 @@ extern "C" {
 #endif
 
 #define WARD_VERSION "0.1.0"
+
+/* A struct that begins with its size, ready to fill in (see ABI policy). */
+#define WARD_INIT(type) ((type){.size = sizeof(type)})
+/* Whether *p, a struct of that type, is large enough to hold field. */
+#define WARD_HAS(type, p, field) \
+    ((p)->size >= offsetof(type, field) + sizeof(((type *)0)->field))
 
 typedef enum ward_status {
     WARD_OK = 0,
@@ -65,6 +91,7 @@ WARD_API const char *ward_confidence_name(ward_confidence c);
 typedef struct ward_engine ward_engine;
 
 typedef struct ward_engine_options {
+    size_t size;               /* sizeof, set by WARD_INIT (ABI policy above) */
     /* Path of a TOML configuration (gitleaks schema plus ward's additions),
      * or NULL.  Without `[extend] useDefault = true` a config that defines
      * rules replaces the built-in catalog; one that only has allowlists
@@ -86,8 +113,8 @@ typedef struct ward_engine_options {
 
 #define WARD_MAX_DECODE_DEPTH 3
 
-/* Loads the rules and their compiled matcher.  With opts NULL (or all zero)
- * it loads the built-in catalog from the database serialised at build time,
+/* Loads the rules and their compiled matcher.  With opts NULL (or fresh
+ * from WARD_INIT) it loads the built-in catalog from the database serialised at build time,
  * in a few milliseconds.  On failure *out is NULL and, when errbuf is given,
  * it holds a one-line reason ("rules.toml:12: unterminated string"). */
 WARD_API ward_status ward_engine_new(const ward_engine_options *opts, ward_engine **out,
@@ -135,6 +162,7 @@ WARD_API ward_status ward_engine_rule(const ward_engine *e, size_t i, ward_rule_
 #define WARD_FINGERPRINT_LEN 32 /* hex characters, NUL not included */
 
 typedef struct ward_finding {
+    size_t size;               /* sizeof, set by WARD_INIT (ABI policy above) */
     const char *rule_id;
     const char *description;
     size_t rule_index;
@@ -203,6 +231,7 @@ WARD_API ward_status ward_scan_buffer(ward_scanner *s, const char *buf, size_t l
  * ------------------------------------------------------------------- */
 
 typedef struct ward_walk_options {
+    size_t size;               /* sizeof, set by WARD_INIT (ABI policy above) */
     unsigned threads;          /* 0 = number of online CPUs */
     int follow_symlinks;       /* follow symbolic links (loops are detected) */
     int no_ignore;             /* do not honour .gitignore */
@@ -361,6 +390,7 @@ typedef struct ward_git_history {
 } ward_git_history;
 
 typedef struct ward_git_options {
+    size_t size;               /* sizeof, set by WARD_INIT (ABI policy above) */
     unsigned threads;          /* 0 = one per online CPU but the walking one */
     int scan_binary;           /* scan blobs that look binary */
     uint64_t max_file_size;    /* 0 = no limit; larger blobs are skipped (WARD_SKIP_SIZE) */

@@ -564,7 +564,24 @@ static ward_status finish(struct ward_engine *e)
     return WARD_OK;
 }
 
-ward_status ward_engine_new(const ward_engine_options *o, ward_engine **out, char *err,
+ward_status ward_take_options(void *dst, size_t ours, const void *src)
+{
+    memset(dst, 0, ours);
+    if (src) {
+        size_t theirs;
+        memcpy(&theirs, src, sizeof theirs);
+        if (theirs < sizeof theirs)
+            return WARD_EINVAL; /* not set up with WARD_INIT */
+        for (size_t i = ours; i < theirs; i++)
+            if (((const unsigned char *)src)[i])
+                return WARD_EINVAL; /* a field this library does not know */
+        memcpy(dst, src, theirs < ours ? theirs : ours);
+    }
+    memcpy(dst, &ours, sizeof ours);
+    return WARD_OK;
+}
+
+ward_status ward_engine_new(const ward_engine_options *opts, ward_engine **out, char *err,
                             size_t errlen)
 {
     if (!out)
@@ -572,6 +589,14 @@ ward_status ward_engine_new(const ward_engine_options *o, ward_engine **out, cha
     *out = NULL;
     if (errlen)
         err[0] = '\0';
+    ward_engine_options oo;
+    if (ward_take_options(&oo, sizeof oo, opts) != WARD_OK) {
+        if (errlen)
+            snprintf(err, errlen, "ward_engine_options: set up with WARD_INIT, and with "
+                                  "no field this libward does not know");
+        return WARD_EINVAL;
+    }
+    const ward_engine_options *o = &oo;
     struct ward_engine *e = calloc(1, sizeof *e);
     if (!e)
         return WARD_ENOMEM;

@@ -1437,13 +1437,12 @@ static unsigned online_cpus(void)
 ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git_options *opts,
                           const ward_git_callbacks *cb, char *errbuf, size_t errlen)
 {
-    static const ward_git_options zero;
+    ward_git_options oo;
     if (errbuf && errlen)
         errbuf[0] = '\0';
-    if (!e || !cb || !cb->on_finding)
+    if (!e || !cb || !cb->on_finding || ward_take_options(&oo, sizeof oo, opts) != WARD_OK)
         return WARD_EINVAL;
-    if (!opts)
-        opts = &zero;
+    opts = &oo;
     git_libgit2_init();
     /* Bounded memory: every tree and blob is looked at once, so libgit2's
      * object cache (256 MiB by default) buys little; cap it, and the pack
@@ -1670,13 +1669,12 @@ ward_status ward_scan_staged(const ward_engine *e, const char *repo,
                              const ward_git_options *opts, const ward_git_callbacks *cb,
                              char *errbuf, size_t errlen)
 {
-    static const ward_git_options zero;
+    ward_git_options oo;
     if (errbuf && errlen)
         errbuf[0] = '\0';
-    if (!e || !cb || !cb->on_finding)
+    if (!e || !cb || !cb->on_finding || ward_take_options(&oo, sizeof oo, opts) != WARD_OK)
         return WARD_EINVAL;
-    if (!opts)
-        opts = &zero;
+    opts = &oo;
     uint64_t max_size = opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_SIZE;
     git_libgit2_init();
     git_repository *r = NULL;
@@ -1894,7 +1892,7 @@ ward_status ward_git_locate(const char *repo, const char *path, const unsigned c
     git_repository *r = NULL;
     ward_status st = open_repo(repo, &r, errbuf, errlen);
     located *l = st ? NULL : calloc(1, sizeof *l);
-    ward_finding f = {.path = path, .fingerprint = ""};
+    ward_finding f = {.size = sizeof f, .path = path, .fingerprint = ""};
     ward_hrec rec = {.f = &f, .n_blobs = n_blobs};
     if (!st && !l)
         st = WARD_ENOMEM;

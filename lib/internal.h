@@ -165,6 +165,11 @@ int ward_is_generic_noise(const char *s, size_t len);
 int ward_token_has_words(const char *s, size_t len);
 int ward_line_has_allow(const char *line, size_t len);
 const char *ward_memmem_ci(const char *hay, size_t hlen, const char *needle, size_t nlen);
+/* engine.c: a caller's options struct (it begins with its size, see the ABI
+ * policy in ward.h) copied into dst, ours bytes: fields an older caller did
+ * not know are zero; a newer caller's extra bytes must be zero.  src NULL
+ * gives all defaults.  WARD_EINVAL for a size of 0 or unknown fields set. */
+ward_status ward_take_options(void *dst, size_t ours, const void *src);
 
 /* Generated at build time: the embedded catalog (builtin_rules.c, by
  * cmake/embed.cmake) and its serialised database (builtin_db.c, by lib/dbgen). */

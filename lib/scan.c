@@ -716,6 +716,7 @@ static ward_status emit(ward_scanner *s, ward_finding_fn fn, void *user)
         if (le > lt && buf[le - 1] == '\r')
             le--;
         ward_finding f = {
+            .size = sizeof f,
             .rule_id = r->id,
             .description = r->description,
             .revoke = r->revoke,
@@ -780,7 +781,7 @@ ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_f
         const ward_rule *r = &e->rules[i];
         if (r->regex || !rule_path_ok(s, i))
             continue;
-        ward_finding f = {.rule_id = r->id, .description = r->description,
+        ward_finding f = {.size = sizeof f, .rule_id = r->id, .description = r->description,
                           .revoke = r->revoke, .rule_index = i,
                           .confidence = r->confidence, .reason = "file name matches",
                           .path = c->path, .secret = "", .line = 1, .column = 1,

@@ -705,6 +705,8 @@ static ward_status relocate(ward_store_scan *sc, char *errbuf, size_t errlen)
         ids[n++] = sqlite3_column_int64(q, 0);
         ward_finding *f = calloc(1, sizeof *f);
         r->f = f;
+        if (f)
+            f->size = sizeof *f;
         if (!f || !(f->path = strdup((const char *)sqlite3_column_text(q, 1))))
             goto nomem;
         sqlite3_reset(bl);
@@ -933,7 +935,7 @@ ward_status ward_store_findings(ward_store *s, const ward_store_scan *new_in, in
     int rc;
     ward_status ret = WARD_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ward_finding f = {0};
+        ward_finding f = {.size = sizeof f};
         ward_commit c = {0}, last = {0};
         ward_git_history h = {0};
         f.rule_id = col_text(st, 1);

@@ -670,12 +670,12 @@ static unsigned online_cpus(void)
 ward_status ward_scan_paths(const ward_engine *e, const char *const *paths, size_t n_paths,
                             const ward_walk_options *opts, const ward_callbacks *cb)
 {
-    static const ward_walk_options defaults;
     static const char *const dot[] = {"."};
-    if (!e || !cb || !cb->on_finding || (n_paths && !paths))
+    ward_walk_options oo;
+    if (!e || !cb || !cb->on_finding || (n_paths && !paths) ||
+        ward_take_options(&oo, sizeof oo, opts) != WARD_OK)
         return WARD_EINVAL;
-    if (!opts)
-        opts = &defaults;
+    opts = &oo; /* p->o points here: the walk ends before this returns */
     if (!n_paths) {
         paths = dot;
         n_paths = 1;

@@ -215,7 +215,7 @@ static void *scan_main(void *arg)
         /* running at normal priority is fine too */
     }
 #endif
-    ward_walk_options wo = {0};
+    ward_walk_options wo = WARD_INIT(ward_walk_options);
     wo.threads = j->threads;
     wo.cancel = &j->stop; /* a cancel stops the walk itself, not only delivery */
     ward_callbacks cb = {on_finding, NULL, on_progress, j};
@@ -286,8 +286,7 @@ static void publish_file(lsp_server *s, struct lsp_scan *j, const scan_item *it)
     const char *rel = lsp_rel_path(s, it->path);
     for (size_t i = 0; i < it->n; i++) {
         const scan_hit *h = &it->hits[i];
-        ward_finding f;
-        memset(&f, 0, sizeof f);
+        ward_finding f = WARD_INIT(ward_finding);
         f.rule_id = h->rule_id;
         f.path = it->path;
         memcpy(f.fingerprint, h->fingerprint, sizeof f.fingerprint);

@@ -413,7 +413,7 @@ lsp_server *lsp_server_new(const lsp_options *opts, lsp_write_fn out, void *user
     }
     /* The built-in catalog, so the server works before (and without) a
      * workspace; initialize swaps in the workspace's configuration. */
-    ward_engine_options eo = {0};
+    ward_engine_options eo = WARD_INIT(ward_engine_options);
     eo.config_path = opts ? opts->config_path : NULL;
     if (ward_engine_new(&eo, &s->engine, errbuf, errlen) != WARD_OK ||
         ward_scanner_new(s->engine, &s->scanner) != WARD_OK) {

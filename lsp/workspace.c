@@ -178,7 +178,7 @@ static int load_engine(lsp_server *s, char *err, size_t errlen)
                 if (lsp_file_exists(found))
                     cfg = found;
             }
-    ward_engine_options eo = {0};
+    ward_engine_options eo = WARD_INIT(ward_engine_options);
     eo.config_path = cfg;
     ward_engine *e = NULL;
     ward_scanner *sc = NULL;
@@ -317,8 +317,7 @@ cJSON *lsp_add_to_baseline(lsp_server *s, const cJSON *args, int *code, const ch
     char file[4096], err[512] = "";
     snprintf(file, sizeof file, "%s/.ward-baseline", dir ? dir : ".");
     free(dir);
-    ward_finding f;
-    memset(&f, 0, sizeof f);
+    ward_finding f = WARD_INIT(ward_finding);
     f.rule_id = rule;
     f.path = lsp_rel_path(s, path);
     memcpy(f.fingerprint, fp, WARD_FINGERPRINT_LEN + 1);

@@ -258,7 +258,7 @@ int main(int argc, char **argv)
     }
     ward_engine *e;
     char err[256];
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     o.cache_dir = "";
     if (ward_engine_new(&o, &e, err, sizeof err)) {
         fprintf(stderr, "gen_accuracy: %s\n", err);

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: ward-dbgen OUT.c\n");
         return 2;
     }
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     o.cache_dir = ""; /* never read a cached database: make a fresh one */
     ward_engine *e;
     char err[512];

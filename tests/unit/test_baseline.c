@@ -13,7 +13,7 @@ static char dir[] = "/tmp/ward-baseline-XXXXXX";
 
 static ward_finding mk(const char *rule, const char *fp, const char *path, uint64_t line)
 {
-    ward_finding f = {0};
+    ward_finding f = WARD_INIT(ward_finding);
     f.rule_id = rule;
     f.path = path;
     f.line = line;

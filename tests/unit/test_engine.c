@@ -3,6 +3,7 @@
  * small configs written for each test, so these tests do not depend on the
  * built-in catalog (test_rules.c covers that). */
 #define _GNU_SOURCE
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ward.h>
@@ -32,7 +33,7 @@ static int collect(const ward_finding *f, void *user)
 
 static ward_engine *engine(const char *config, int no_default)
 {
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     o.config_text = config;
     o.config_len = strlen(config);
     o.no_default_rules = no_default;
@@ -243,7 +244,7 @@ static void test_prefilter_fallback(void)
 
 static void test_config_errors(void)
 {
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     ward_engine *e = (ward_engine *)1;
     char err[256];
     o.cache_dir = "";
@@ -382,6 +383,72 @@ static void test_builtin_starts_without_compiling(void)
     ward_engine_free(e);
 }
 
+/* The ABI policy in ward.h: option structs carry their size. */
+static int git_finding(const ward_finding *f, const ward_commit *c, void *user)
+{
+    (void)f, (void)c, (void)user;
+    return 0;
+}
+
+static void test_abi_sizes(void)
+{
+    static const char cfg[] = "[[rules]]\nid = \"t\"\nregex = '''tok_[a-z]{8}'''\n";
+    ward_engine *e = NULL;
+    char err[256];
+    /* not set up with WARD_INIT: refused, with a reason */
+    ward_engine_options zero = {0};
+    CHECK_INT(ward_engine_new(&zero, &e, err, sizeof err), WARD_EINVAL);
+    CHECK(e == NULL);
+    CHECK(strstr(err, "WARD_INIT") != NULL);
+    /* an older caller's smaller struct: the fields it lacks read as zero
+     * (decode_depth 0: the default) */
+    ward_engine_options old = WARD_INIT(ward_engine_options);
+    old.size = offsetof(ward_engine_options, decode_depth);
+    old.config_text = cfg;
+    old.config_len = strlen(cfg);
+    old.no_default_rules = 1;
+    old.cache_dir = "";
+    old.decode_depth = -1; /* past its size: must not be read */
+    CHECK_INT(ward_engine_new(&old, &e, err, sizeof err), WARD_OK);
+    /* base64 of "the key is tok_qzmxwkvr here" */
+    got g = scan(e, "x = \"dGhlIGtleSBpcyB0b2tfcXpteHdrdnIgaGVyZQ==\"\n", "a.txt");
+    CHECK_INT(g.n, 1); /* decoding was on: the default, not the -1 past the size */
+    CHECK_INT(g.f[0].size, sizeof(ward_finding));
+    CHECK(WARD_HAS(ward_finding, &g.f[0], revoke));
+    ward_engine_free(e);
+    e = NULL;
+    /* a newer caller's larger struct: extra zero bytes are fine, a field
+     * this library does not know is refused */
+    struct {
+        ward_engine_options o;
+        int future;
+    } newer;
+    memset(&newer, 0, sizeof newer);
+    newer.o.size = sizeof newer;
+    newer.o.config_text = cfg;
+    newer.o.config_len = strlen(cfg);
+    newer.o.no_default_rules = 1;
+    newer.o.cache_dir = "";
+    CHECK_INT(ward_engine_new(&newer.o, &e, err, sizeof err), WARD_OK);
+    ward_engine_free(e);
+    e = NULL;
+    newer.future = 1;
+    CHECK_INT(ward_engine_new(&newer.o, &e, err, sizeof err), WARD_EINVAL);
+    /* the other option structs too */
+    CHECK_INT(ward_engine_new(NULL, &e, err, sizeof err), WARD_OK);
+    ward_walk_options wo = {0};
+    ward_callbacks cb = {collect, NULL, NULL, &g};
+    const char *paths[] = {"/dev/null"};
+    CHECK_INT(ward_scan_paths(e, paths, 1, &wo, &cb), WARD_EINVAL);
+    wo = WARD_INIT(ward_walk_options);
+    CHECK_INT(ward_scan_paths(e, paths, 1, &wo, &cb), WARD_OK);
+    ward_git_options go = {0};
+    ward_git_callbacks gcb = {.on_finding = git_finding};
+    CHECK_INT(ward_scan_git(e, ".", &go, &gcb, err, sizeof err), WARD_EINVAL);
+    CHECK_INT(ward_scan_staged(e, ".", &go, &gcb, err, sizeof err), WARD_EINVAL);
+    ward_engine_free(e);
+}
+
 int main(void)
 {
     RUN(test_spans_and_positions);
@@ -403,5 +470,6 @@ int main(void)
     RUN(test_strings);
     RUN(test_count_newlines);
     RUN(test_builtin_starts_without_compiling);
+    RUN(test_abi_sizes);
     return check_summary();
 }

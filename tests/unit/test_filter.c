@@ -331,7 +331,7 @@ static void test_generic_file_aware(void)
 
 int main(void)
 {
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     o.cache_dir = "";
     char err[256];
     if (ward_engine_new(&o, &eng, err, sizeof err)) {

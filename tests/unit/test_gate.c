@@ -167,7 +167,7 @@ static void gated_rule_finds_its_token(void)
 int main(void)
 {
     RUN(literal_runs);
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     o.config_text = CONFIG;
     o.config_len = strlen(CONFIG);
     o.no_default_rules = 1;

@@ -249,7 +249,7 @@ static void test_packed_history(void)
 
 static ward_engine *engine_with(const char *text, char *err, size_t errlen)
 {
-    ward_engine_options o = {.config_text = text, .config_len = strlen(text), .cache_dir = ""};
+    ward_engine_options o = {.size = sizeof o, .config_text = text, .config_len = strlen(text), .cache_dir = ""};
     ward_engine *e = NULL;
     if (ward_engine_new(&o, &e, err, errlen) != WARD_OK) {
         ward_engine_free(e);
@@ -314,25 +314,25 @@ static void test_allowlist_commits(void)
 static void test_revision_selection(void)
 {
     log_t l;
-    ward_git_options o = {0};
+    ward_git_options o = WARD_INIT(ward_git_options);
     o.range = "HEAD~1..HEAD";
     CHECK_INT(hist("r", &o, &l), WARD_OK);
     CHECK_INT(l.findings, 1);
     CHECK_STR(l.paths[0], "b.txt");
     CHECK_INT(l.files, 1); /* only the changed blob, not the whole tree */
-    memset(&o, 0, sizeof o);
+    o = WARD_INIT(ward_git_options);
     o.since_commit = "HEAD~3";
     CHECK_INT(hist("r", &o, &l), WARD_OK);
     CHECK_INT(l.findings, 1);
-    memset(&o, 0, sizeof o);
+    o = WARD_INIT(ward_git_options);
     o.branch = "HEAD~2";
     CHECK_INT(hist("r", &o, &l), WARD_OK);
     CHECK_INT(l.findings, 1);
     CHECK_STR(l.paths[0], ".env");
-    memset(&o, 0, sizeof o);
+    o = WARD_INIT(ward_git_options);
     o.branch = "no-such-branch";
     CHECK_INT(hist("r", &o, &l), WARD_EINVAL);
-    memset(&o, 0, sizeof o);
+    o = WARD_INIT(ward_git_options);
     o.range = "HEAD";
     CHECK_INT(hist("r", &o, &l), WARD_EINVAL);
 }
@@ -346,7 +346,7 @@ static void test_side_branch_and_tags(void)
     log_t l;
     CHECK_INT(hist("r2", NULL, &l), WARD_OK);
     CHECK_INT(l.findings, 3); /* all refs are walked, not only HEAD */
-    ward_git_options o = {0};
+    ward_git_options o = WARD_INIT(ward_git_options);
     o.branch = "HEAD";
     CHECK_INT(hist("r2", &o, &l), WARD_OK);
     CHECK_INT(l.findings, 2);
@@ -367,7 +367,7 @@ static void test_threads_do_not_change_output(void)
         sh("git -C m add . && git -C m commit -qm c%d", c);
     }
     log_t a, b;
-    ward_git_options o = {0};
+    ward_git_options o = WARD_INIT(ward_git_options);
     o.threads = 1;
     CHECK_INT(hist("m", &o, &a), WARD_OK);
     o.threads = 7;
@@ -393,7 +393,7 @@ static void test_binary_and_big_blobs(void)
     plant("bin/big.txt", "k = ghp_%{crc62:30} %{lower:200}", 0);
     sh("git -C bin add . && git -C bin commit -qm bin");
     log_t l;
-    ward_git_options o = {0};
+    ward_git_options o = WARD_INIT(ward_git_options);
     o.max_file_size = 100;
     CHECK_INT(hist("bin", &o, &l), WARD_OK);
     CHECK_INT(l.findings, 0);

@@ -215,7 +215,7 @@ static void revoke_reaches_findings(void)
 
 static ward_status load(const char *config, char *err, size_t errlen)
 {
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     o.config_text = config;
     o.config_len = strlen(config);
     o.no_default_rules = 1;
@@ -256,7 +256,7 @@ static void bad_rules_are_errors(void)
 
 int main(void)
 {
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     o.config_text = CONFIG;
     o.config_len = strlen(CONFIG);
     o.no_default_rules = 1;

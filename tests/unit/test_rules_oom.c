@@ -43,7 +43,7 @@ static const char *CONFIG =
 
 static ward_status load(ward_engine **e)
 {
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     o.config_text = CONFIG;
     o.config_len = strlen(CONFIG);
     o.no_default_rules = 1;

@@ -311,7 +311,7 @@ static void bad_loose_is_an_error(void)
     };
     static const char *const says[] = {"bad 'loose' regex", "needs 'regex'", "non-empty"};
     for (size_t i = 0; i < 3; i++) {
-        ward_engine_options o = {0};
+        ward_engine_options o = WARD_INIT(ward_engine_options);
         o.config_text = cfgs[i];
         o.config_len = strlen(cfgs[i]);
         o.no_default_rules = 1;
@@ -329,7 +329,7 @@ static void bad_loose_is_an_error(void)
 
 int main(void)
 {
-    ward_engine_options o = {0};
+    ward_engine_options o = WARD_INIT(ward_engine_options);
     o.config_text = CONFIG;
     o.config_len = strlen(CONFIG);
     o.no_default_rules = 1;

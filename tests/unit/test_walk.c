@@ -115,7 +115,7 @@ static void test_order_is_independent_of_threads(void)
         puts_file(rel, body);
     }
     const char *p[] = {path("many")};
-    ward_walk_options o = {0};
+    ward_walk_options o = WARD_INIT(ward_walk_options);
     log_t one, eight;
     o.threads = 1;
     CHECK_INT(walk(p, 1, &o, &one), WARD_OK);
@@ -146,7 +146,7 @@ static void test_gitignore(void)
     puts_file("repo/sub/code.c", "tok_a1b2c3d4e5f6g7h5\n");
     puts_file("repo/.git/secret", "tok_a1b2c3d4e5f6g7h6\n");
     const char *p[] = {path("repo")};
-    ward_walk_options o = {0};
+    ward_walk_options o = WARD_INIT(ward_walk_options);
     log_t l;
     CHECK_INT(walk(p, 1, &o, &l), WARD_OK);
     CHECK_INT(l.findings, 2);
@@ -176,7 +176,7 @@ static void test_symlinks(void)
     symlink("real/a.txt", path("links/alias.txt"));
     symlink("nowhere", path("links/dangling"));
     const char *p[] = {path("links")};
-    ward_walk_options o = {0};
+    ward_walk_options o = WARD_INIT(ward_walk_options);
     log_t l;
     CHECK_INT(walk(p, 1, &o, &l), WARD_OK);
     CHECK_INT(l.findings, 1); /* links not followed */
@@ -196,7 +196,7 @@ static void test_binary_large_and_missing(void)
     puts_file("misc/big.txt", "tok_a1b2c3d4e5f6g7h9 and plenty of padding to make this file "
                               "larger than the limit the test sets below\n");
     const char *p[] = {path("misc/data.bin"), path("misc/big.txt"), path("misc/nope.txt")};
-    ward_walk_options o = {0};
+    ward_walk_options o = WARD_INIT(ward_walk_options);
     o.max_file_size = 70;
     log_t l;
     CHECK_INT(walk(p, 3, &o, &l), WARD_EPARTIAL);
@@ -243,7 +243,7 @@ static void test_chunk_boundaries(void)
     }
     put("big/huge.txt", buf, size);
     const char *p[] = {path("big/huge.txt")};
-    ward_walk_options o = {0};
+    ward_walk_options o = WARD_INIT(ward_walk_options);
     log_t l;
     CHECK_INT(walk(p, 1, &o, &l), WARD_OK);
     CHECK_INT(l.findings, (int)n);
@@ -269,7 +269,7 @@ static int cancel_after_first(const ward_finding *f, void *user)
 static void test_cancel(void)
 {
     const char *p[] = {path("many")}; /* 300 files, one finding each */
-    ward_walk_options o = {0};
+    ward_walk_options o = WARD_INIT(ward_walk_options);
     o.threads = 2;
     o.cancel = &cancel_flag;
     int seen = 0;
@@ -294,7 +294,7 @@ int main(void)
         return 1;
     }
     const char *cfg = "[[rules]]\nid = \"tok\"\nregex = '''\\btok_([a-z0-9]{16})\\b'''\n";
-    ward_engine_options eo = {0};
+    ward_engine_options eo = WARD_INIT(ward_engine_options);
     eo.config_text = cfg;
     eo.config_len = strlen(cfg);
     eo.no_default_rules = 1;
