@@ -23,19 +23,16 @@ typedef struct cli_opt {
     const char *help;
 } cli_opt;
 
-typedef struct cli_cmd {
+typedef struct cli_cmd cli_cmd;
+struct cli_cmd {
     const char *name;
     const char *usage;    /* "[OPTIONS] [PATH...]" */
     const char *summary;  /* one line */
     const char *description; /* a paragraph for --help and the man page */
     const cli_opt *opts;  /* terminated by an entry with key 0 */
-    int (*run)(int argc, char **argv);
-} cli_cmd;
-
-extern const cli_cmd cli_commands[];
-extern const size_t cli_n_commands;
-/* The command of that name, or NULL. */
-const cli_cmd *cli_find(const char *name);
+    /* self: this entry, for its options and help */
+    int (*run)(const cli_cmd *self, int argc, char **argv);
+};
 
 /* Option parsing: call cli_next until it returns -1 (end of options) or '?'
  * (an error, already reported).  Operands are collected in order into
@@ -54,7 +51,8 @@ typedef struct cli_parse {
 void cli_parse_init(cli_parse *p, const cli_cmd *cmd, int argc, char **argv);
 int cli_next(cli_parse *p);
 void cli_print_help(FILE *out, const cli_cmd *cmd);
-void cli_print_man(FILE *out);
+/* The man page of the n commands in cmds. */
+void cli_print_man(FILE *out, const cli_cmd *cmds, size_t n);
 
 /* Errors in the house style: "ward: cannot open 'x': reason". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -108,20 +106,20 @@ int reporter_init(reporter *r, FILE *out, cli_format fmt, int show_secrets, int 
 int reporter_finding(reporter *r, const ward_finding *f);
 int reporter_finish(reporter *r);
 
-int cmd_scan(int argc, char **argv);
-int cmd_rules(int argc, char **argv);
-int cmd_redact(int argc, char **argv);
-int cmd_mask(int argc, char **argv);
+int cmd_scan(const cli_cmd *self, int argc, char **argv);
+int cmd_rules(const cli_cmd *self, int argc, char **argv);
+int cmd_redact(const cli_cmd *self, int argc, char **argv);
+int cmd_mask(const cli_cmd *self, int argc, char **argv);
 extern const cli_opt redact_opts[];
-int cmd_lsp(int argc, char **argv);
+int cmd_lsp(const cli_cmd *self, int argc, char **argv);
 extern const cli_opt lsp_opts[];
 /* Git history, staged changes, hooks (cmd_git.c, cmd_hook.c). */
 int reporter_finding_git(reporter *r, const ward_finding *f, const ward_commit *c);
-int cmd_git(int argc, char **argv);
-int cmd_staged(int argc, char **argv);
-int cmd_hook(int argc, char **argv);
+int cmd_git(const cli_cmd *self, int argc, char **argv);
+int cmd_staged(const cli_cmd *self, int argc, char **argv);
+int cmd_hook(const cli_cmd *self, int argc, char **argv);
 /* ward report (cmd_report.c): a datastore or merged JSON Lines. */
-int cmd_report(int argc, char **argv);
+int cmd_report(const cli_cmd *self, int argc, char **argv);
 extern const cli_opt report_opts[];
 /* The engine's index of a rule id (for SARIF's rule list), or the rule
  * count when the engine does not know it. */

@@ -166,9 +166,8 @@ static ward_status scan_one(git_ctx *g, ward_store *store, const char *repo, con
     return st;
 }
 
-static int run(int argc, char **argv, int staged)
+static int run(const cli_cmd *self, int argc, char **argv, int staged)
 {
-    const cli_cmd *self = cli_find(staged ? "staged" : "git");
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
     git_ctx g = {0};
@@ -281,12 +280,12 @@ static int run(int argc, char **argv, int staged)
     return failed ? EXIT_ERROR : rc;
 }
 
-int cmd_git(int argc, char **argv)
+int cmd_git(const cli_cmd *self, int argc, char **argv)
 {
-    return run(argc, argv, 0);
+    return run(self, argc, argv, 0);
 }
 
-int cmd_staged(int argc, char **argv)
+int cmd_staged(const cli_cmd *self, int argc, char **argv)
 {
-    return run(argc, argv, 1);
+    return run(self, argc, argv, 1);
 }

@@ -61,12 +61,8 @@ static int hooks_dir(git_repository *repo, char *out, size_t cap)
     return rc ? -1 : 0;
 }
 
-int cmd_hook(int argc, char **argv)
+int cmd_hook(const cli_cmd *self, int argc, char **argv)
 {
-    const cli_cmd *self = NULL;
-    for (size_t i = 0; i < cli_n_commands; i++)
-        if (cli_commands[i].opts == hook_opts)
-            self = &cli_commands[i];
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
     int force = 0, opt;

@@ -26,9 +26,8 @@ const cli_opt lsp_opts[] = {
     {0, 0, NULL, NULL, NULL},
 };
 
-int cmd_lsp(int argc, char **argv)
+int cmd_lsp(const cli_cmd *self, int argc, char **argv)
 {
-    const cli_cmd *self = cli_find("lsp");
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
     lsp_options o = {0};

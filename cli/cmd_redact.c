@@ -128,11 +128,10 @@ static int parse_style(const char *s, ward_mask_style *st)
 
 /* Parses the shared options; returns the index of the first operand in
  * argv, or -1 on error (already reported), or -2 after --help. */
-static int parse_common(const char *name, int argc, char **argv, ward_engine **e,
+static int parse_common(const cli_cmd *self, int argc, char **argv, ward_engine **e,
                         ward_redactor **red, cli_parse *ps, int stop_at_operand)
 {
     ward_mask_style style = WARD_MASK_DOTS;
-    const cli_cmd *self = cli_find(name);
     ward_engine_options eo = WARD_INIT(ward_engine_options);
     int opt;
     cli_parse_init(ps, self, argc, argv);
@@ -228,12 +227,12 @@ static int pump(ward_redactor *r, int fd, const char *label, out_t *o)
     }
 }
 
-int cmd_redact(int argc, char **argv)
+int cmd_redact(const cli_cmd *self, int argc, char **argv)
 {
     ward_engine *e = NULL;
     ward_redactor *r = NULL;
     cli_parse ps;
-    int first = parse_common("redact", argc, argv, &e, &r, &ps, 0);
+    int first = parse_common(self, argc, argv, &e, &r, &ps, 0);
     if (first == -2)
         return EXIT_CLEAN;
     if (first < 0)
@@ -352,12 +351,12 @@ static int open_pty(int in_tty, int *master, int *slave)
     return 0;
 }
 
-int cmd_mask(int argc, char **argv)
+int cmd_mask(const cli_cmd *self, int argc, char **argv)
 {
     ward_engine *e = NULL;
     ward_redactor *r = NULL;
     cli_parse ps;
-    int first = parse_common("mask", argc, argv, &e, &r, &ps, 1);
+    int first = parse_common(self, argc, argv, &e, &r, &ps, 1);
     if (first == -2)
         return EXIT_CLEAN;
     if (first < 0)

@@ -732,9 +732,8 @@ static size_t n_incidents(const recs *rs)
     return m;
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report(const cli_cmd *self, int argc, char **argv)
 {
-    const cli_cmd *self = cli_find("report");
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
     const char *store_path = NULL, *color = "auto";

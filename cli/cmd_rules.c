@@ -75,9 +75,8 @@ static void json_rule(const ward_rule_info *r)
     printf("]}\n");
 }
 
-int cmd_rules(int argc, char **argv)
+int cmd_rules(const cli_cmd *self, int argc, char **argv)
 {
-    const cli_cmd *self = cli_find("rules");
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
     int json = 0, opt;

@@ -58,9 +58,8 @@ static void config_start(const char *path, char *out, size_t cap)
     }
 }
 
-int cmd_scan(int argc, char **argv)
+int cmd_scan(const cli_cmd *self, int argc, char **argv)
 {
-    const cli_cmd *self = cli_find("scan");
     cli_parse ps;
     cli_parse_init(&ps, self, argc, argv);
     cli_run r = {0};

@@ -6,19 +6,18 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 
-static int cmd_help(int argc, char **argv);
-static int cmd_version(int argc, char **argv);
+static int cmd_help(const cli_cmd *self, int argc, char **argv);
+static int cmd_version(const cli_cmd *self, int argc, char **argv);
 
 static const cli_opt no_opts[] = {{0, 0, NULL, NULL, NULL}};
 
-const cli_cmd cli_commands[] = {
+static const cli_cmd cli_commands[] = {
     {"scan", "[OPTIONS] [PATH...]", "scan files, folders or standard input for secrets",
      "Scans each PATH (a file, a folder, or - for standard input; the current folder when "
      "none is given) with every rule in one pass.  Folders are walked in sorted order; "
@@ -100,39 +99,7 @@ const cli_cmd cli_commands[] = {
     {"help", "[COMMAND]", "show help for ward or a command",
      "Shows the list of commands, or a command's options.", no_opts, cmd_help},
 };
-const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];
-
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("ward: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-int cli_isatty(int fd)
-{
-    const char *f = getenv("WARD_FORCE_TTY");
-    if (f && *f && strcmp(f, "0"))
-        return 1;
-    return isatty(fd);
-}
-
-int cli_want_color(const char *when)
-{
-    if (when && !strcmp(when, "always"))
-        return 1;
-    if (when && !strcmp(when, "never"))
-        return 0;
-    const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
-    if (nc && *nc)
-        return 0;
-    if (term && !strcmp(term, "dumb"))
-        return 0;
-    return cli_isatty(1);
-}
+static const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];
 
 static void usage(FILE *out)
 {
@@ -144,7 +111,8 @@ static void usage(FILE *out)
     fprintf(out, "\nRun 'ward help COMMAND' or 'ward COMMAND --help' for its options.\n");
 }
 
-const cli_cmd *cli_find(const char *name)
+/* The command of that name, or NULL. */
+static const cli_cmd *cli_find(const char *name)
 {
     for (size_t i = 0; i < cli_n_commands; i++)
         if (!strcmp(cli_commands[i].name, name))
@@ -152,8 +120,9 @@ const cli_cmd *cli_find(const char *name)
     return NULL;
 }
 
-static int cmd_help(int argc, char **argv)
+static int cmd_help(const cli_cmd *self, int argc, char **argv)
 {
+    (void)self;
     if (argc < 2) {
         usage(stdout);
         return EXIT_CLEAN;
@@ -167,8 +136,9 @@ static int cmd_help(int argc, char **argv)
     return EXIT_CLEAN;
 }
 
-static int cmd_version(int argc, char **argv)
+static int cmd_version(const cli_cmd *self, int argc, char **argv)
 {
+    (void)self;
     (void)argc;
     (void)argv;
     printf("ward %s\n", WARD_VERSION);
@@ -206,11 +176,11 @@ int main(int argc, char **argv)
     }
     const char *name = argv[1];
     if (!strcmp(name, "--help") || !strcmp(name, "-h"))
-        return finish(cmd_help(1, argv));
+        return finish(cmd_help(NULL, 1, argv));
     if (!strcmp(name, "--version") || !strcmp(name, "-V"))
-        return finish(cmd_version(1, argv));
+        return finish(cmd_version(NULL, 1, argv));
     if (!strcmp(name, "--man")) {
-        cli_print_man(stdout);
+        cli_print_man(stdout, cli_commands, cli_n_commands);
         return finish(EXIT_CLEAN);
     }
     const cli_cmd *c = cli_find(name);
@@ -218,5 +188,5 @@ int main(int argc, char **argv)
         cli_error("unknown command '%s' (see 'ward --help')", name);
         return EXIT_ERROR;
     }
-    return finish(c->run(argc - 1, argv + 1));
+    return finish(c->run(c, argc - 1, argv + 1));
 }

@@ -170,14 +170,14 @@ static void roff(FILE *out, const char *s)
     }
 }
 
-void cli_print_man(FILE *out)
+void cli_print_man(FILE *out, const cli_cmd *cmds, size_t n)
 {
     fprintf(out, ".TH WARD 1 \"\" \"ward %s\" \"User Commands\"\n", WARD_VERSION);
     fprintf(out, ".SH NAME\nward \\- find secrets in code and text, locally\n");
     fprintf(out, ".SH SYNOPSIS\n");
-    for (size_t i = 0; i < cli_n_commands; i++) {
-        fprintf(out, ".B ward %s\n", cli_commands[i].name);
-        roff(out, cli_commands[i].usage);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, ".B ward %s\n", cmds[i].name);
+        roff(out, cmds[i].usage);
         fprintf(out, "\n.br\n");
     }
     fprintf(out, ".SH DESCRIPTION\nward scans files, folders, standard input and git history "
@@ -186,8 +186,8 @@ void cli_print_man(FILE *out)
                  "ever sent anywhere.  Secrets are redacted in all output unless "
                  "\\fB\\-\\-show\\-secrets\\fR is given.\n");
     fprintf(out, ".SH COMMANDS\n");
-    for (size_t i = 0; i < cli_n_commands; i++) {
-        const cli_cmd *c = &cli_commands[i];
+    for (size_t i = 0; i < n; i++) {
+        const cli_cmd *c = &cmds[i];
         fprintf(out, ".SS \"ward %s\"\n", c->name);
         roff(out, c->description);
         fputc('\n', out);

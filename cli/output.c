@@ -1,4 +1,5 @@
-/* output.c - finding reporters: text for people, JSON Lines, SARIF 2.1.0.
+/* output.c - finding reporters: text for people, JSON Lines, SARIF 2.1.0;
+ * and the error line and terminal checks every command uses.
  *
  * Every reporter redacts the secret unless --show-secrets was given, and no
  * reporter ever puts the secret in a message.  JSON is written by hand with a
@@ -9,11 +10,49 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+
+/* ------------------------------------------------- errors and terminals */
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("ward: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_isatty(int fd)
+{
+    const char *f = getenv("WARD_FORCE_TTY");
+    if (f && *f && strcmp(f, "0"))
+        return 1;
+    return isatty(fd);
+}
+
+int cli_want_color(const char *when)
+{
+    if (when && !strcmp(when, "always"))
+        return 1;
+    if (when && !strcmp(when, "never"))
+        return 0;
+    const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
+    if (nc && *nc)
+        return 0;
+    if (term && !strcmp(term, "dumb"))
+        return 0;
+    return cli_isatty(1);
+}
+
+/* ------------------------------------------------------------ reporters */
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is invalid. */
 static size_t utf8_len(const unsigned char *s, size_t n)
