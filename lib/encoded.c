@@ -14,10 +14,10 @@
  * before the run, the decoded run, the line's text after it (so that a name
  * such as `password:` still stands before a decoded value), each byte
  * mapped to the span of the original that produced it.  All segments of a
- * chunk (at most WARD_DECODE_MAX bytes) are scanned in one nested pass of
- * the same engine; a finding whose secret reads the same in the original
- * is left to the normal pass, the others are reported at their encoded
- * span with the encoding named.
+ * chunk (at most WARD_DECODE_MAX bytes) are scanned by scan.c in one nested
+ * pass of the same engine; ward_enc_map takes each finding back to its
+ * encoded span, and scan.c leaves a secret that reads the same in the
+ * original to the normal pass.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -40,18 +40,13 @@ typedef struct seg {
 } seg;
 
 struct ward_enc {
-    ward_scanner *sub;
-    int sub_depth;
     char *dec;                /* decoded segments, '\n' between them */
     uint32_t *jpos;           /* a wrapped run's characters, by position */
     uint32_t *src_s, *src_e;  /* per decoded byte: its span in the chunk */
     size_t n, cap;
     seg *segs;
     size_t n_seg, cap_seg;
-    /* the chunk being decoded and the sink of its findings */
-    const ward_chunk *c;
-    ward_enc_add_fn add;
-    void *ctx;
+    const ward_chunk *c;      /* the chunk being decoded */
 };
 
 /* 0: not base64; else value + 1.  Both alphabets: + / and - _.  Constant
@@ -622,9 +617,9 @@ static const seg *seg_of(const ward_enc *st, size_t off)
     return NULL;
 }
 
-static int on_decoded(const ward_finding *f, void *user)
+int ward_enc_map(const ward_enc *st, const ward_chunk *c, const ward_finding *f,
+                 ward_enc_span *out)
 {
-    ward_enc *st = user;
     if (!f->length || !f->secret_len)
         return 0; /* a path-only rule */
     size_t ds = (size_t)f->offset, de = ds + (size_t)f->length;
@@ -641,16 +636,14 @@ static int on_decoded(const ward_finding *f, void *user)
         me = de;
     }
     size_t ss = st->src_s[ds], se = st->src_e[de - 1];
-    size_t mss = st->src_s[ms], mse = st->src_e[me - 1];
     /* A string literal with escaped quotes around a plain value (test code
      * full of "key = \"...\"" strings): a low-confidence finding counts
      * only when the secret itself was escaped. */
     if (f->confidence == WARD_CONF_LOW && g->encoding[0] == 'j' && se - ss == f->secret_len &&
-        !memcmp(st->c->buf + ss, f->secret, f->secret_len))
+        !memcmp(c->buf + ss, f->secret, f->secret_len))
         return 0;
-    st->add(st->ctx, f->rule_index, mss, mse, ss, se, f->confidence, f->reason, f->secret,
-            f->secret_len, g->encoding);
-    return 0;
+    *out = (ward_enc_span){st->src_s[ms], st->src_e[me - 1], ss, se, g->encoding};
+    return 1;
 }
 
 static void reset(ward_enc *st)
@@ -659,10 +652,12 @@ static void reset(ward_enc *st)
     st->n_seg = 0;
 }
 
-ward_status ward_enc_scan(ward_enc **state, const ward_engine *e, const ward_chunk *c,
-                          int depth, ward_enc_add_fn add, void *ctx)
+ward_status ward_enc_decode(ward_enc **state, const ward_chunk *c, const char **dec,
+                            size_t *dlen)
 {
-    if (depth <= 0 || !c->len)
+    *dec = NULL;
+    *dlen = 0;
+    if (!c->len || c->len > UINT32_MAX)
         return WARD_OK;
 #ifdef HAVE_AVX2_PATH
     pthread_once(&avx2_once, avx2_probe);
@@ -674,38 +669,25 @@ ward_status ward_enc_scan(ward_enc **state, const ward_engine *e, const ward_chu
             return WARD_ENOMEM;
         *state = st;
     }
-    if (c->len > UINT32_MAX)
-        return WARD_OK;
     reset(st);
     st->c = c;
-    st->add = add;
-    st->ctx = ctx;
     scan_base64(st);
     scan_percent(st);
     scan_escapes(st);
-    if (!st->n_seg)
-        return WARD_OK;
-    /* Segments are in order within each kind; sort all by offset in dec
-     * (already so: they are appended) for seg_of. */
-    if (!st->sub || st->sub_depth != depth - 1) {
-        ward_scanner_free(st->sub);
-        st->sub = NULL;
-        if (ward_scanner_new(e, &st->sub))
-            return WARD_ENOMEM;
-        ward_scanner_set_decode(st->sub, depth - 1, 1);
-        st->sub_depth = depth - 1;
-    }
-    ward_chunk dc = {st->dec, st->n, 0, 1, 0, st->n, c->path, c->commit};
-    ward_status rc = ward_scan_chunk(st->sub, &dc, on_decoded, st);
     st->c = NULL;
-    return rc == WARD_EABORT ? WARD_OK : rc;
+    /* Segments are appended in order of their offset in dec, as seg_of
+     * needs. */
+    if (st->n_seg) {
+        *dec = st->dec;
+        *dlen = st->n;
+    }
+    return WARD_OK;
 }
 
 void ward_enc_free(ward_enc *st)
 {
     if (!st)
         return;
-    ward_scanner_free(st->sub);
     free(st->dec);
     free(st->src_s);
     free(st->src_e);

@@ -14,19 +14,23 @@
 
 typedef struct ward_enc ward_enc;
 
-/* Receives a finding made in decoded text: rule, the encoded spans of the
- * match and of the secret in the chunk, the confidence and reason the
- * nested scan gave it, the decoded secret (valid until the next chunk) and
- * the encoding's name. */
-typedef void (*ward_enc_add_fn)(void *ctx, size_t rule, size_t ms, size_t me, size_t ss,
-                                size_t se, ward_confidence conf, const char *reason,
-                                const char *dsecret, size_t dlen, const char *encoding);
+/* Finds the candidate encoded runs in chunk c and decodes them, each with
+ * its line's context, into one buffer: *dec and *dlen (0 when there is
+ * nothing to look at), valid until the next call.  *state is created on
+ * first use.  scan.c scans the buffer with a nested scanner. */
+ward_status ward_enc_decode(ward_enc **state, const ward_chunk *c, const char **dec,
+                            size_t *dlen);
 
-/* Finds candidate encoded runs in the chunk (those starting in
- * [emit_from, emit_to)), decodes them into a scratch buffer and scans that
- * with a nested scanner of depth - 1.  *state is created on first use. */
-ward_status ward_enc_scan(ward_enc **state, const ward_engine *e, const ward_chunk *c,
-                          int depth, ward_enc_add_fn add, void *ctx);
+/* Where a finding f made in the decoded buffer stands in chunk c: the
+ * spans of its match and secret and the encoding's name.  0 when it is not
+ * reported (it straddles two runs, it is a path-only rule, or an escaped
+ * string literal only quotes a plain value the normal pass sees). */
+typedef struct ward_enc_span {
+    size_t ms, me, ss, se;
+    const char *encoding;
+} ward_enc_span;
+int ward_enc_map(const ward_enc *st, const ward_chunk *c, const ward_finding *f,
+                 ward_enc_span *out);
 void ward_enc_free(ward_enc *st);
 
 /* scan.c: a scanner that looks through `depth` layers of encoding; a nested

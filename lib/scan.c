@@ -75,7 +75,8 @@ struct ward_scanner {
     int nested;              /* scans decoded text for another scanner */
     const char *commit;      /* ward git: the blob's commit, for allowlists */
     char *alt, *alt_of;      /* the chunk's path relative to the config, and the path it is of */
-    ward_enc *enc;
+    ward_enc *enc;           /* the decoded runs of the chunk */
+    ward_scanner *sub;       /* scans them, one layer of decoding less */
     /* UTF-16 input, transcoded to UTF-8 (u8), with checkpoints to map
      * offsets back: ck_in[k] (input byte) and ck_out[k] (u8 offset) at the
      * first code point boundary past k * U16_CK code units. */
@@ -136,6 +137,7 @@ void ward_scanner_free(ward_scanner *s)
     free(s->path_ok);
     free(s->raw);
     ward_enc_free(s->enc);
+    ward_scanner_free(s->sub);
     free(s->alt);
     free(s->alt_of);
     free(s->u8);
@@ -512,11 +514,10 @@ static void consider(ward_scanner *s, size_t ri, size_t ms, size_t me, const PCR
 }
 
 /* A finding made in decoded text (encoded.c), at its encoded span. */
-static void add_encoded(void *ctx, size_t rule, size_t ms, size_t me, size_t ss, size_t se,
+static void add_encoded(ward_scanner *s, size_t rule, size_t ms, size_t me, size_t ss, size_t se,
                         ward_confidence conf, const char *reason, const char *dsecret,
                         size_t dlen, const char *encoding)
 {
-    ward_scanner *s = ctx;
     const ward_chunk *c = s->chunk;
     if (ss < c->emit_from || ss >= c->emit_to)
         return;
@@ -532,6 +533,34 @@ static void add_encoded(void *ctx, size_t rule, size_t ms, size_t me, size_t ss,
         return;
     }
     s->raw[s->n_raw++] = (raw){rule, ms, me, ss, se, conf, reason, 0, encoding, dsecret, dlen};
+}
+
+static int on_decoded(const ward_finding *f, void *user)
+{
+    ward_scanner *s = user;
+    ward_enc_span sp;
+    if (ward_enc_map(s->enc, s->chunk, f, &sp))
+        add_encoded(s, f->rule_index, sp.ms, sp.me, sp.ss, sp.se, f->confidence, f->reason,
+                    f->secret, f->secret_len, sp.encoding);
+    return 0;
+}
+
+/* The nested pass: the chunk's encoded runs, decoded (encoded.c), scanned
+ * by a scanner that looks through one layer less. */
+static ward_status scan_decoded(ward_scanner *s)
+{
+    const ward_chunk *c = s->chunk;
+    const char *dec;
+    size_t dlen;
+    ward_status st = ward_enc_decode(&s->enc, c, &dec, &dlen);
+    if (st != WARD_OK || !dlen)
+        return st;
+    if (!s->sub && ward_scanner_new(s->e, &s->sub) != WARD_OK)
+        return WARD_ENOMEM;
+    ward_scanner_set_decode(s->sub, s->decode_depth - 1, 1);
+    ward_chunk dc = {dec, dlen, 0, 1, 0, dlen, c->path, c->commit};
+    st = ward_scan_chunk(s->sub, &dc, on_decoded, s);
+    return st == WARD_EABORT ? WARD_OK : st;
 }
 
 /* Runs rule ri's PCRE2 code over [ws, we), recording every match. */
@@ -765,7 +794,7 @@ ward_status ward_scan_chunk(ward_scanner *s, const ward_chunk *c, ward_finding_f
         if (rule_path_ok(s, e->pcre_only[i]))
             confirm(s, e->pcre_only[i], 0, c->len);
     if (s->decode_depth > 0) {
-        ward_status est = ward_enc_scan(&s->enc, e, c, s->decode_depth, add_encoded, s);
+        ward_status est = scan_decoded(s);
         if (est)
             return est;
     }
