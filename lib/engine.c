@@ -31,7 +31,6 @@
 #include "encoded.h"
 #include "internal.h"
 
-#define MAX_CONFIG_BYTES (16u << 20)
 static const char blob_magic[8] = "WARDDB1";
 
 const char *ward_strerror(ward_status st)
@@ -73,21 +72,11 @@ void ward_set_err(char *err, size_t errlen, const char *fmt, ...)
 
 int ward_engine_warn(struct ward_engine *e, const char *fmt, ...)
 {
-    char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    int rc = ward_warnings_vadd(&e->warnings, &e->n_warnings, fmt, ap);
     va_end(ap);
-    if (e->n_warnings >= 1000)
-        return -1; /* a hostile config cannot grow this without bound */
-    char **w = realloc(e->warnings, (e->n_warnings + 1) * sizeof *w);
-    if (!w)
-        return -1;
-    e->warnings = w;
-    if (!(w[e->n_warnings] = strdup(buf)))
-        return -1;
-    e->n_warnings++;
-    return 0;
+    return rc;
 }
 
 const char *ward_engine_warning(const ward_engine *e, size_t i)
@@ -95,54 +84,6 @@ const char *ward_engine_warning(const ward_engine *e, size_t i)
     return e && i < e->n_warnings ? e->warnings[i] : NULL;
 }
 
-ward_status ward_read_file(const char *path, char **text, size_t *len, char *err,
-                             size_t errlen)
-{
-    *text = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) < 0) {
-        if (errlen)
-            snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return WARD_ECONFIG;
-    }
-    if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > MAX_CONFIG_BYTES) {
-        if (errlen)
-            snprintf(err, errlen, "cannot use '%s': %s", path,
-                     S_ISREG(sb.st_mode) ? "larger than 16 MiB" : "not a regular file");
-        close(fd);
-        return WARD_ECONFIG;
-    }
-    char *buf = malloc((size_t)sb.st_size + 1);
-    size_t got = 0;
-    if (!buf) {
-        close(fd);
-        return WARD_ENOMEM;
-    }
-    while (got < (size_t)sb.st_size) {
-        ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            if (errlen)
-                snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-            free(buf);
-            close(fd);
-            return WARD_ECONFIG;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    close(fd);
-    buf[got] = '\0';
-    *text = buf;
-    *len = got;
-    return WARD_OK;
-}
 
 /* The hash that keys a compiled database: every regex in order, and the
  * Vectorscan version, since blobs are not portable across versions. */
@@ -616,14 +557,22 @@ ward_status ward_engine_new(const ward_engine_options *opts, ward_engine **out, 
     e->decode_depth = dd < 0 ? 0 : dd == 0 ? WARD_DECODE_DEPTH
                     : dd > WARD_MAX_DECODE_DEPTH ? WARD_MAX_DECODE_DEPTH : dd;
     ward_status st = WARD_OK;
+    ward_ruleset rs = {.no_builtin = e->no_builtin};
     if (o && o->config_path)
-        st = ward_rules_load_file(e, o->config_path, err, errlen);
+        st = ward_rules_load_file(&rs, o->config_path, err, errlen);
     else if (o && o->config_text)
-        st = ward_rules_load(e, "config", o->config_text, o->config_len, 0, err, errlen);
+        st = ward_rules_load(&rs, "config", o->config_text, o->config_len, 0, err, errlen);
     else if (!o || !o->no_default_rules) {
-        st = ward_rules_load_builtin(e, err, errlen);
+        st = ward_rules_load_builtin(&rs, err, errlen);
         e->catalog_only = 1;
     }
+    /* The engine takes the rule set over, loaded or not (it frees it). */
+    e->rules = rs.rules;
+    e->n_rules = rs.n_rules;
+    e->allowlists = rs.allowlists;
+    e->n_allowlists = rs.n_allowlists;
+    e->warnings = rs.warnings;
+    e->n_warnings = rs.n_warnings;
     if (st == WARD_OK)
         st = build_matcher(e, o, err, errlen);
     if (st == WARD_OK)
@@ -677,6 +626,25 @@ pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r)
             atomic_store_explicit(&r->re, re, memory_order_release);
         else
             __atomic_store_n(&r->re_failed, 1, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock((pthread_mutex_t *)&e->lazy_lock);
+    return re;
+}
+
+pcre2_code *ward_rule_loose_code(const struct ward_engine *e, ward_rule *r)
+{
+    pcre2_code *re = atomic_load_explicit(&r->loose_re, memory_order_acquire);
+    if (re || !r->loose || atomic_load_explicit(&r->loose_failed, memory_order_relaxed))
+        return re;
+    pthread_mutex_lock((pthread_mutex_t *)&e->lazy_lock);
+    re = atomic_load_explicit(&r->loose_re, memory_order_relaxed);
+    if (!re && !r->loose_failed) {
+        char msg[200];
+        re = ward_pcre_compile(r->loose, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg, sizeof msg);
+        if (re)
+            atomic_store_explicit(&r->loose_re, re, memory_order_release);
+        else
+            atomic_store_explicit(&r->loose_failed, 1, memory_order_relaxed);
     }
     pthread_mutex_unlock((pthread_mutex_t *)&e->lazy_lock);
     return re;

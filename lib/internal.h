@@ -10,6 +10,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -103,7 +104,7 @@ struct ward_engine {
      * (see alt_path in scan.c). */
     char *config_dir, *cwd;
     ward_rule *rules;
-    size_t n_rules, cap_rules;
+    size_t n_rules;
     ward_allowlist *allowlists;   /* global */
     size_t n_allowlists;
     struct hs_database *db;       /* ids are rule indexes; NULL when empty */
@@ -119,28 +120,42 @@ struct ward_engine {
     int catalog_only;             /* the rules are the embedded catalog alone */
 };
 
-/* engine.c */
-/* The same for a rule's `loose` regex (rules.c); NULL when it has none. */
-pcre2_code *ward_rule_loose_code(const struct ward_engine *e, ward_rule *r);
+/* engine.c: a rule's PCRE2 code, compiled on first use; the same for its
+ * `loose` regex (NULL when it has none). */
 pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r);
+pcre2_code *ward_rule_loose_code(const struct ward_engine *e, ward_rule *r);
 int ward_engine_warn(struct ward_engine *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Formats into a caller's error buffer; NULL or 0-sized buffers are fine. */
 void ward_set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* rules.c: load rule tables from TOML text into e, after whatever its
+/* A rule set as rules.c loads it; ward_engine_new takes it over. */
+typedef struct ward_ruleset {
+    ward_rule *rules;
+    size_t n_rules, cap_rules;
+    ward_allowlist *allowlists;   /* global */
+    size_t n_allowlists;
+    char **warnings;
+    size_t n_warnings;
+    int no_builtin;               /* in: an [extend] of the catalog loads nothing */
+} ward_ruleset;
+
+/* rules.c: load rule tables from TOML text into rs, after whatever its
  * [extend] names (the built-in catalog, another file).  depth is 0 for a
  * user's config, WARD_LOAD_BUILTIN for the embedded catalog.  Returns WARD_OK
  * or WARD_ECONFIG with "name:line: reason" in err. */
 #define WARD_LOAD_BUILTIN (-1)
 #define WARD_MAX_EXTEND_DEPTH 4
-ward_status ward_rules_load(struct ward_engine *e, const char *name, const char *text,
+ward_status ward_rules_load(ward_ruleset *rs, const char *name, const char *text,
                             size_t len, int depth, char *err, size_t errlen);
-ward_status ward_rules_load_builtin(struct ward_engine *e, char *err, size_t errlen);
-ward_status ward_rules_load_file(struct ward_engine *e, const char *path, char *err,
+ward_status ward_rules_load_builtin(ward_ruleset *rs, char *err, size_t errlen);
+ward_status ward_rules_load_file(ward_ruleset *rs, const char *path, char *err,
                                  size_t errlen);
-/* engine.c: reads a whole file (a config, a cached database; capped at
+void ward_ruleset_free(ward_ruleset *rs);
+/* rules.c: appends a formatted warning to a list (at most 1000). */
+int ward_warnings_vadd(char ***v, size_t *n, const char *fmt, va_list ap);
+/* rules.c: reads a whole file (a config, a cached database; capped at
  * 16 MiB) into a new buffer. */
 ward_status ward_read_file(const char *path, char **text, size_t *len, char *err,
                              size_t errlen);

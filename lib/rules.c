@@ -10,10 +10,14 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "toml.h"
@@ -61,24 +65,6 @@ pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, c
     return re;
 }
 
-pcre2_code *ward_rule_loose_code(const struct ward_engine *e, ward_rule *r)
-{
-    pcre2_code *re = atomic_load_explicit(&r->loose_re, memory_order_acquire);
-    if (re || !r->loose || atomic_load_explicit(&r->loose_failed, memory_order_relaxed))
-        return re;
-    pthread_mutex_lock((pthread_mutex_t *)&e->lazy_lock);
-    re = atomic_load_explicit(&r->loose_re, memory_order_relaxed);
-    if (!re && !r->loose_failed) {
-        char msg[200];
-        re = ward_pcre_compile(r->loose, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg, sizeof msg);
-        if (re)
-            atomic_store_explicit(&r->loose_re, re, memory_order_release);
-        else
-            atomic_store_explicit(&r->loose_failed, 1, memory_order_relaxed);
-    }
-    pthread_mutex_unlock((pthread_mutex_t *)&e->lazy_lock);
-    return re;
-}
 
 void ward_allowlist_free(ward_allowlist *a)
 {
@@ -125,9 +111,104 @@ void ward_rules_free_rule(ward_rule *r)
     memset(r, 0, sizeof *r);
 }
 
+/* ------------------------------------------------------------- utilities */
+
+#define MAX_CONFIG_BYTES (16u << 20)
+
+ward_status ward_read_file(const char *path, char **text, size_t *len, char *err,
+                             size_t errlen)
+{
+    *text = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) < 0) {
+        if (errlen)
+            snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return WARD_ECONFIG;
+    }
+    if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > MAX_CONFIG_BYTES) {
+        if (errlen)
+            snprintf(err, errlen, "cannot use '%s': %s", path,
+                     S_ISREG(sb.st_mode) ? "larger than 16 MiB" : "not a regular file");
+        close(fd);
+        return WARD_ECONFIG;
+    }
+    char *buf = malloc((size_t)sb.st_size + 1);
+    size_t got = 0;
+    if (!buf) {
+        close(fd);
+        return WARD_ENOMEM;
+    }
+    while (got < (size_t)sb.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            if (errlen)
+                snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+            free(buf);
+            close(fd);
+            return WARD_ECONFIG;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    buf[got] = '\0';
+    *text = buf;
+    *len = got;
+    return WARD_OK;
+}
+
+int ward_warnings_vadd(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    if (*n >= 1000)
+        return -1; /* a hostile config cannot grow this without bound */
+    char **w = realloc(*v, (*n + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    *v = w;
+    if (!(w[*n] = strdup(buf)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+static int ruleset_warn(ward_ruleset *rs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int ruleset_warn(ward_ruleset *rs, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ward_warnings_vadd(&rs->warnings, &rs->n_warnings, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+void ward_ruleset_free(ward_ruleset *rs)
+{
+    for (size_t i = 0; i < rs->n_rules; i++)
+        ward_rules_free_rule(&rs->rules[i]);
+    free(rs->rules);
+    for (size_t i = 0; i < rs->n_allowlists; i++)
+        ward_allowlist_free(&rs->allowlists[i]);
+    free(rs->allowlists);
+    for (size_t i = 0; i < rs->n_warnings; i++)
+        free(rs->warnings[i]);
+    free(rs->warnings);
+    memset(rs, 0, sizeof *rs);
+}
+
 /* Loader state: where we are, for messages. */
 typedef struct loader {
-    struct ward_engine *e;
+    ward_ruleset *rs;
     const char *name;
     char *err;
     size_t errlen;
@@ -261,7 +342,7 @@ static ward_status load_allowlist(loader *L, const toml_value *t, int global,
                               a->commits[c]);
             }
         } else {
-            ward_engine_warn(L->e, "%s:%u: unknown allowlist key '%s' ignored", L->name,
+            ruleset_warn(L->rs, "%s:%u: unknown allowlist key '%s' ignored", L->name,
                              ward_toml_line(v), k);
         }
     }
@@ -733,7 +814,7 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
         } else if (!strcmp(k, "tags") || !strcmp(k, "reportGroup")) {
             /* informational in gitleaks; nothing to do */
         } else {
-            ward_engine_warn(L->e, "%s:%u: unknown rule key '%s' ignored", L->name,
+            ruleset_warn(L->rs, "%s:%u: unknown rule key '%s' ignored", L->name,
                              ward_toml_line(v), k);
         }
     }
@@ -814,7 +895,7 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
 /* Replaces a rule of the same id among the first `older` (a config
  * overriding a default) or appends.  The catalog's ids are unique (a test
  * says so), so its rules are compared only with those loaded before it. */
-static ward_status add_rule(struct ward_engine *e, ward_rule *r, size_t older)
+static ward_status add_rule(ward_ruleset *e, ward_rule *r, size_t older)
 {
     for (size_t i = 0; i < older; i++)
         if (!strcmp(e->rules[i].id, r->id)) {
@@ -834,7 +915,7 @@ static ward_status add_rule(struct ward_engine *e, ward_rule *r, size_t older)
     return WARD_OK;
 }
 
-static ward_status load_builtin(struct ward_engine *e, char *err, size_t errlen)
+static ward_status load_builtin(ward_ruleset *e, char *err, size_t errlen)
 {
     if (e->no_builtin)
         return WARD_OK;
@@ -848,12 +929,12 @@ static ward_status load_builtin(struct ward_engine *e, char *err, size_t errlen)
     return WARD_OK;
 }
 
-ward_status ward_rules_load_builtin(struct ward_engine *e, char *err, size_t errlen)
+ward_status ward_rules_load_builtin(ward_ruleset *e, char *err, size_t errlen)
 {
     return load_builtin(e, err, errlen);
 }
 
-static ward_status load_file(struct ward_engine *e, const char *path, int depth, char *err,
+static ward_status load_file(ward_ruleset *e, const char *path, int depth, char *err,
                              size_t errlen)
 {
     char *text;
@@ -866,13 +947,13 @@ static ward_status load_file(struct ward_engine *e, const char *path, int depth,
     return st;
 }
 
-ward_status ward_rules_load_file(struct ward_engine *e, const char *path, char *err,
+ward_status ward_rules_load_file(ward_ruleset *e, const char *path, char *err,
                                  size_t errlen)
 {
     return load_file(e, path, 0, err, errlen);
 }
 
-ward_status ward_rules_load(struct ward_engine *e, const char *name, const char *text,
+ward_status ward_rules_load(ward_ruleset *e, const char *name, const char *text,
                             size_t len, int depth, char *err, size_t errlen)
 {
     loader L = {e, name, err, errlen, depth};
@@ -956,7 +1037,7 @@ ward_status ward_rules_load(struct ward_engine *e, const char *name, const char 
         const char *k = ward_toml_key_at(root, i);
         if (strcmp(k, "rules") && strcmp(k, "extend") && strcmp(k, "allowlist") &&
             strcmp(k, "allowlists") && strcmp(k, "title") && strcmp(k, "minVersion"))
-            ward_engine_warn(e, "%s:%u: unknown key '%s' ignored", name,
+            ruleset_warn(e, "%s:%u: unknown key '%s' ignored", name,
                              ward_toml_line(ward_toml_value_at(root, i)), k);
     }
     ward_toml_free(root);
