@@ -621,7 +621,8 @@ pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r)
     re = atomic_load_explicit(&r->re, memory_order_relaxed);
     if (!re && !__atomic_load_n(&r->re_failed, __ATOMIC_RELAXED)) {
         char msg[200];
-        re = ward_pcre_compile(r->regex, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg, sizeof msg);
+        re = ward_pcre_compile(r->regex, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, 1, msg,
+                               sizeof msg);
         if (re)
             atomic_store_explicit(&r->re, re, memory_order_release);
         else
@@ -640,7 +641,8 @@ pcre2_code *ward_rule_loose_code(const struct ward_engine *e, ward_rule *r)
     re = atomic_load_explicit(&r->loose_re, memory_order_relaxed);
     if (!re && !r->loose_failed) {
         char msg[200];
-        re = ward_pcre_compile(r->loose, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg, sizeof msg);
+        re = ward_pcre_compile(r->loose, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, 1, msg,
+                               sizeof msg);
         if (re)
             atomic_store_explicit(&r->loose_re, re, memory_order_release);
         else

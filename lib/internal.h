@@ -139,6 +139,7 @@ typedef struct ward_ruleset {
     char **warnings;
     size_t n_warnings;
     int no_builtin;               /* in: an [extend] of the catalog loads nothing */
+    size_t catalog_from;          /* where the catalog's rules begin, while it loads */
 } ward_ruleset;
 
 /* rules.c: load rule tables from TOML text into rs, after whatever its
@@ -161,7 +162,9 @@ ward_status ward_read_file(const char *path, char **text, size_t *len, char *err
                              size_t errlen);
 void ward_rules_free_rule(ward_rule *r);
 void ward_allowlist_free(ward_allowlist *a);
-pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, char *err,
+/* jit: also JIT-compile it (for regexes run over every window; allowlist
+ * and path regexes, run per candidate, are not worth the start-up time). */
+pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, int jit, char *err,
                               size_t errlen);
 
 /* scan.c: whether v[0, n) starts with a token prefix a provider rule owns

@@ -47,7 +47,7 @@ static void free_strv(char **v, size_t n)
     free(v);
 }
 
-pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, char *err,
+pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, int jit, char *err,
                               size_t errlen)
 {
     int ec;
@@ -61,7 +61,8 @@ pcre2_code *ward_pcre_compile(const char *pattern, size_t len, uint32_t flags, c
         return NULL;
     }
     /* JIT is an optimisation: a pattern it cannot handle is still usable. */
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    if (jit)
+        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     return re;
 }
 
@@ -282,7 +283,7 @@ static ward_status compile_list(loader *L, const toml_value *v, const char *what
             st = WARD_ENOMEM;
         for (size_t i = 0; st == WARD_OK && i < ns; i++) {
             char msg[200];
-            (*out)[i] = ward_pcre_compile(src[i], PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg,
+            (*out)[i] = ward_pcre_compile(src[i], PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, 0, msg,
                                           sizeof msg);
             if (!(*out)[i])
                 st = fail(L, v, "bad regex in '%s': %s", what, msg);
@@ -476,7 +477,7 @@ static ward_status check_regex(loader *L, const toml_value *t, const ward_rule *
 {
     char msg[200];
     pcre2_code *re =
-        ward_pcre_compile(src, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, msg, sizeof msg);
+        ward_pcre_compile(src, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, 1, msg, sizeof msg);
     if (!re)
         return fail(L, t, "rule '%s': bad %s: %s", r->id, what, msg);
     atomic_store(slot, re);
@@ -747,7 +748,7 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
             char msg[200];
             if (!s)
                 st = fail(L, v, "'path' must be a string");
-            else if (!(r->path_re = ward_pcre_compile(s, PCRE2_ZERO_TERMINATED, 0, msg,
+            else if (!(r->path_re = ward_pcre_compile(s, PCRE2_ZERO_TERMINATED, 0, 0, msg,
                                                       sizeof msg)))
                 st = fail(L, v, "bad 'path' regex: %s", msg);
         } else if (!strcmp(k, "allowlist")) {
@@ -919,6 +920,7 @@ static ward_status load_builtin(ward_ruleset *e, char *err, size_t errlen)
 {
     if (e->no_builtin)
         return WARD_OK;
+    e->catalog_from = e->n_rules;
     for (size_t i = 0; i < ward_builtin_rule_count; i++) {
         ward_status st = ward_rules_load(e, ward_builtin_rule_names[i], ward_builtin_rule_texts[i],
                                          ward_builtin_rule_lens[i], WARD_LOAD_BUILTIN, err,
@@ -1004,12 +1006,11 @@ ward_status ward_rules_load(ward_ruleset *e, const char *name, const char *text,
     }
     if (st == WARD_OK && use_default && depth != WARD_LOAD_BUILTIN)
         st = load_builtin(e, err, errlen);
-    size_t before = e->n_rules;
     for (size_t i = 0; st == WARD_OK && rules && i < ward_toml_len(rules); i++) {
         ward_rule r;
         st = load_rule(&L, ward_toml_value_at(rules, i), &r);
         if (st == WARD_OK)
-            st = add_rule(e, &r, depth == WARD_LOAD_BUILTIN ? before : e->n_rules);
+            st = add_rule(e, &r, depth == WARD_LOAD_BUILTIN ? e->catalog_from : e->n_rules);
         if (st != WARD_OK)
             ward_rules_free_rule(&r);
     }
