@@ -3,8 +3,10 @@
 # and start-up time, in one run, with the figures next to their targets.
 #
 #   bench/scan.sh [--size 1G] [--seed 1] [--files N] [--runs 3]
-#                 [--ward-flag ARG]... [TREE...]
+#                 [--ward-flag ARG]... [--rg-rules seed|all] [TREE...]
 #
+# ripgrep gets the regexes of the 14 seed families' rules (--rg-rules seed,
+# the default: what a user would grep for) or of every rule (all).
 # Builds nothing: it needs build/ward (or $WARD_BUILD/ward) and gen_corpus
 # (build/bench/gen_corpus, else bench/out/gen_corpus).  The corpus is made
 # once per size/seed/files, generator and rules, and cached under bench/out/
@@ -22,7 +24,7 @@ root=$(cd "$here/.." && pwd)
 build=${WARD_BUILD:-$root/build}
 ward=$build/ward
 out=$here/out
-size=1G seed=1 files="" runs=3
+size=1G seed=1 files="" runs=3 rg_rules=seed
 ward_flags=() trees=()
 
 die() { echo "scan.sh: $*" >&2; exit 2; }
@@ -34,12 +36,14 @@ while [ $# -gt 0 ]; do
     --files) [ $# -ge 2 ] || die "--files needs a value"; files=$2; shift 2 ;;
     --runs) [ $# -ge 2 ] || die "--runs needs a value"; runs=$2; shift 2 ;;
     --ward-flag) [ $# -ge 2 ] || die "--ward-flag needs a value"; ward_flags+=("$2"); shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --rg-rules) [ $# -ge 2 ] || die "--rg-rules needs a value"; rg_rules=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) [ -d "$1" ] || die "'$1' is not a folder"; trees+=("$(cd "$1" && pwd)"); shift ;;
   esac
 done
 case $runs in ''|*[!0-9]*|0) die "--runs must be a positive number" ;; esac
+case $rg_rules in seed|all) ;; *) die "--rg-rules is seed or all" ;; esac
 
 # ---- prerequisites ---------------------------------------------------------
 [ -x "$ward" ] || die "$ward is missing: build ward first (cmake -S . -B build && cmake --build build)"
@@ -188,8 +192,14 @@ findings_by_rule() {
     sort -t "$(printf '\t')" -k1,1nr -k2 | cut -f2- | tr '\001' '\n'
 }
 
-# rg patterns: the built-in regexes, from `ward rules --format json`.
-"$ward" rules --format json | jq -r '.regex // empty' >"$tmp/patterns.all"
+# rg patterns: built-in regexes, from `ward rules --format json`: the seed
+# families' 14 rules, or all of them.
+seed_ids='"aws-access-key-id","github-pat","gitlab-pat","google-api-key","slack-bot-token","stripe-live-secret-key","openai-project-key","sendgrid-api-key","twilio-api-key-secret","npm-access-token","private-key-rsa","jwt","url-credentials","anthropic-api-key"'
+if [ "$rg_rules" = seed ]; then
+  "$ward" rules --format json | jq -r "select(.id | IN($seed_ids)) | .regex // empty" >"$tmp/patterns.all"
+else
+  "$ward" rules --format json | jq -r '.regex // empty' >"$tmp/patterns.all"
+fi
 n_pat=$(wc -l <"$tmp/patterns.all")
 # ward's matchers work on bytes (no UTF-8/UCP mode), so rg gets --no-unicode:
 # the same ASCII meaning of \b, \s and classes (and 4-10x faster in rg).
@@ -246,7 +256,7 @@ main() {
   echo "method    warm cache: 1 warm-up run, then best wall of $runs runs; peak RSS = largest of the $runs"
   echo "          ward scan ${wf[*]} TREE   (default threads = $nproc, and -j 1)"
   echo "          rg -c --no-ignore --hidden -j $nproc ${rg_flags[*]} -f PATTERNS TREE"
-  echo "          rg patterns: $n_rg of the $n_pat built-in regexes, engine $rg_engine;"
+  echo "          rg patterns: $n_rg of the $n_pat regexes of the built-in rules ($rg_rules), engine $rg_engine;"
   echo "          rg is line-oriented, so the multi-line rules (PEM private keys) cannot match in it"
   echo "units     MB = 10^6 bytes; MiB = 2^20 bytes"
   echo "load      $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start; other busy processes skew every figure"
