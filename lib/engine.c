@@ -591,65 +591,51 @@ void ward_engine_free(ward_engine *e)
         return;
     free(e->config_dir);
     free(e->cwd);
-    for (size_t i = 0; i < e->n_rules; i++)
-        ward_rules_free_rule(&e->rules[i]);
-    free(e->rules);
-    for (size_t i = 0; i < e->n_allowlists; i++)
-        ward_allowlist_free(&e->allowlists[i]);
-    free(e->allowlists);
+    /* what it took over from the loader */
+    ward_ruleset rs = {.rules = e->rules, .n_rules = e->n_rules, .allowlists = e->allowlists,
+                       .n_allowlists = e->n_allowlists, .warnings = e->warnings,
+                       .n_warnings = e->n_warnings};
+    ward_ruleset_free(&rs);
     if (e->db)
         hs_free_database(e->db);
     free(e->pcre_only);
     for (size_t i = 0; i < e->n_prefixes; i++)
         free(e->prefixes[i]);
     free(e->prefixes);
-    for (size_t i = 0; i < e->n_warnings; i++)
-        free(e->warnings[i]);
-    free(e->warnings);
     pthread_mutex_destroy(&e->lazy_lock);
     free(e);
 }
 
-pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r)
+/* A regex compiled on first use, by whichever thread needs it first: *slot
+ * and *failed are read without the lock, so both are atomic. */
+static pcre2_code *lazy_code(const struct ward_engine *e, _Atomic(pcre2_code *) *slot,
+                             _Atomic int *failed, const char *src)
 {
-    /* re_failed is read here without the lock, so it is written and read
-     * atomically, like re. */
-    pcre2_code *re = atomic_load_explicit(&r->re, memory_order_acquire);
-    if (re || __atomic_load_n(&r->re_failed, __ATOMIC_ACQUIRE) || !r->regex)
+    pcre2_code *re = atomic_load_explicit(slot, memory_order_acquire);
+    if (re || !src || atomic_load_explicit(failed, memory_order_acquire))
         return re;
     pthread_mutex_lock((pthread_mutex_t *)&e->lazy_lock);
-    re = atomic_load_explicit(&r->re, memory_order_relaxed);
-    if (!re && !__atomic_load_n(&r->re_failed, __ATOMIC_RELAXED)) {
+    re = atomic_load_explicit(slot, memory_order_relaxed);
+    if (!re && !atomic_load_explicit(failed, memory_order_relaxed)) {
         char msg[200];
-        re = ward_pcre_compile(r->regex, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, 1, msg,
-                               sizeof msg);
+        re = ward_pcre_compile(src, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, 1, msg, sizeof msg);
         if (re)
-            atomic_store_explicit(&r->re, re, memory_order_release);
+            atomic_store_explicit(slot, re, memory_order_release);
         else
-            __atomic_store_n(&r->re_failed, 1, __ATOMIC_RELEASE);
+            atomic_store_explicit(failed, 1, memory_order_release);
     }
     pthread_mutex_unlock((pthread_mutex_t *)&e->lazy_lock);
     return re;
 }
 
+pcre2_code *ward_rule_code(const struct ward_engine *e, ward_rule *r)
+{
+    return lazy_code(e, &r->re, &r->re_failed, r->regex);
+}
+
 pcre2_code *ward_rule_loose_code(const struct ward_engine *e, ward_rule *r)
 {
-    pcre2_code *re = atomic_load_explicit(&r->loose_re, memory_order_acquire);
-    if (re || !r->loose || atomic_load_explicit(&r->loose_failed, memory_order_relaxed))
-        return re;
-    pthread_mutex_lock((pthread_mutex_t *)&e->lazy_lock);
-    re = atomic_load_explicit(&r->loose_re, memory_order_relaxed);
-    if (!re && !r->loose_failed) {
-        char msg[200];
-        re = ward_pcre_compile(r->loose, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, 1, msg,
-                               sizeof msg);
-        if (re)
-            atomic_store_explicit(&r->loose_re, re, memory_order_release);
-        else
-            atomic_store_explicit(&r->loose_failed, 1, memory_order_relaxed);
-    }
-    pthread_mutex_unlock((pthread_mutex_t *)&e->lazy_lock);
-    return re;
+    return lazy_code(e, &r->loose_re, &r->loose_failed, r->loose);
 }
 
 size_t ward_engine_rule_count(const ward_engine *e)

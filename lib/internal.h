@@ -94,7 +94,7 @@ typedef struct ward_rule {
     /* Compiled lazily on the first candidate so start-up does not pay for
      * rules that never fire; published with release/acquire. */
     _Atomic(pcre2_code *) re;
-    int re_failed;
+    _Atomic int re_failed;
 } ward_rule;
 
 struct ward_engine {

@@ -18,6 +18,7 @@
 
 #include "check.h"
 #include "internal.h"
+#include "rules_engine.h"
 
 static void literal_runs(void)
 {
@@ -101,26 +102,6 @@ static void which_rules_are_gated(void)
     CHECK_INT(k->kw_gate, 0); /* a 2-letter keyword would open a window per line */
 }
 
-typedef struct got {
-    int n;
-    char secret[128];
-} got;
-
-static int collect(const ward_finding *f, void *user)
-{
-    got *g = user;
-    if (!strcmp(f->rule_id, "gated") && !g->n++)
-        snprintf(g->secret, sizeof g->secret, "%.*s", (int)f->secret_len, f->secret);
-    return 0;
-}
-
-static got scan(const char *text)
-{
-    got g;
-    memset(&g, 0, sizeof g);
-    ward_scan_buffer(S, text, strlen(text), "app.py", collect, &g);
-    return g;
-}
 
 static void gated_rule_finds_its_token(void)
 {
@@ -138,9 +119,10 @@ static void gated_rule_finds_its_token(void)
         for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
             const char *at = strstr(lines[i], "%s");
             snprintf(text, sizeof text, "%.*s%s%s", (int)(at - lines[i]), lines[i], v, at + 2);
-            got g = scan(text);
+            first_finding g = scan_first(S, text, "app.py");
             if (i < 2) {
                 CHECK_INT(g.n, 1);
+                CHECK_STR(g.rule, "gated");
                 CHECK_STR(g.secret, v);
             } else {
                 CHECK_INT(g.n, 0); /* the keyword is on another line */
@@ -153,13 +135,11 @@ static void gated_rule_finds_its_token(void)
         while (n < 150000)
             n += (size_t)snprintf(big + n, cap - n, "int filler_%zu = 0;\n", n);
         n += (size_t)snprintf(big + n, cap - n, "key = %s\n", v);
-        got g = {0, ""};
-        ward_scan_buffer(S, big, n, "app.c", collect, &g);
-        CHECK_INT(g.n, 0);
+        CHECK_INT(scan_first(S, big, "app.c").n, 0);
         snprintf(big + n, cap - n, "key2 = %s # configcat\n", v);
-        memset(&g, 0, sizeof g);
-        ward_scan_buffer(S, big, strlen(big), "app.c", collect, &g);
+        first_finding g = scan_first(S, big, "app.c");
         CHECK_INT(g.n, 1);
+        CHECK_STR(g.rule, "gated");
         free(big);
     }
 }
@@ -167,16 +147,8 @@ static void gated_rule_finds_its_token(void)
 int main(void)
 {
     RUN(literal_runs);
-    ward_engine_options o = WARD_INIT(ward_engine_options);
-    o.config_text = CONFIG;
-    o.config_len = strlen(CONFIG);
-    o.no_default_rules = 1;
-    o.cache_dir = "";
-    char err[256];
-    if (ward_engine_new(&o, &E, err, sizeof err) || ward_scanner_new(E, &S)) {
-        fprintf(stderr, "engine: %s\n", err);
+    if (rules_engine(CONFIG, &E, &S))
         return 1;
-    }
     RUN(which_rules_are_gated);
     RUN(gated_rule_finds_its_token);
     ward_scanner_free(S);

@@ -12,6 +12,7 @@
 #include <ward.h>
 
 #include "check.h"
+#include "rules_engine.h"
 
 static const char *CONFIG =
     "[[rules]]\n"
@@ -40,30 +41,11 @@ static const char *CONFIG =
 static ward_engine *E;
 static ward_scanner *S;
 
-typedef struct got {
-    int n;
-    char rule[64];
-    char secret[128];
-    const char *revoke;
-} got;
-
-static int collect(const ward_finding *f, void *user)
-{
-    got *g = user;
-    if (!g->n++) {
-        snprintf(g->rule, sizeof g->rule, "%s", f->rule_id);
-        snprintf(g->secret, sizeof g->secret, "%.*s", (int)f->secret_len, f->secret);
-        g->revoke = f->revoke;
-    }
-    return 0;
-}
+typedef first_finding got;
 
 static got scan(const char *text)
 {
-    got g;
-    memset(&g, 0, sizeof g);
-    ward_scan_buffer(S, text, strlen(text), "config.txt", collect, &g);
-    return g;
+    return scan_first(S, text, "config.txt");
 }
 
 static char *fake(const char *tmpl, uint64_t seed)
@@ -256,16 +238,8 @@ static void bad_rules_are_errors(void)
 
 int main(void)
 {
-    ward_engine_options o = WARD_INIT(ward_engine_options);
-    o.config_text = CONFIG;
-    o.config_len = strlen(CONFIG);
-    o.no_default_rules = 1;
-    o.cache_dir = "";
-    char err[256];
-    if (ward_engine_new(&o, &E, err, sizeof err) || ward_scanner_new(E, &S)) {
-        fprintf(stderr, "engine: %s\n", err);
+    if (rules_engine(CONFIG, &E, &S))
         return 1;
-    }
     RUN(vectorscan_takes_the_regex);
     RUN(assignment_styles);
     RUN(comparisons);

@@ -13,6 +13,7 @@
 #include <ward.h>
 
 #include "check.h"
+#include "rules_engine.h"
 
 int ward_token_has_words(const char *s, size_t len); /* lib/internal.h */
 int ward_is_placeholder(const char *s, size_t len);
@@ -329,14 +330,9 @@ static void bad_loose_is_an_error(void)
 
 int main(void)
 {
-    ward_engine_options o = WARD_INIT(ward_engine_options);
-    o.config_text = CONFIG;
-    o.config_len = strlen(CONFIG);
-    o.no_default_rules = 1;
-    o.cache_dir = "";
-    char err[256];
-    if (ward_engine_new(&o, &E, err, sizeof err) || ward_engine_new(NULL, &B, err, sizeof err)) {
-        fprintf(stderr, "engine: %s\n", err);
+    char err[256] = "";
+    if (rules_engine(CONFIG, &E, NULL) || ward_engine_new(NULL, &B, err, sizeof err)) {
+        fprintf(stderr, "catalog: %s\n", err);
         return 1;
     }
     CHECK(ward_engine_warning(E, 0) == NULL);
