@@ -697,8 +697,8 @@ static ward_status hs_form(const char *re, char **out)
     *out = NULL;
     if (!strncmp(re, "(?i)", 4))
         flags = 4;
-    if (strncmp(re + flags, "\\b", 2))
-        return WARD_OK;
+    if (strncmp(re + flags, "\\b", 2) || !re[flags + 2])
+        return WARD_OK; /* no \b to drop, or nothing after it */
     if (!(*out = malloc(strlen(re) - 1)))
         return WARD_ENOMEM;
     memcpy(*out, re, flags);
