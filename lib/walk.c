@@ -134,13 +134,19 @@ static void *worker_new(void *user)
     if (!w)
         return NULL;
     w->p = p;
+    return w; /* its buffer and scanner come with its first file (worker_ready) */
+}
+
+/* A worker's buffer and scanner, made on its first file: a scan of one
+ * small file then pays for one scanner's scratch, not one per thread. */
+static int worker_ready(worker *w)
+{
+    if (w->s)
+        return 1;
     w->cap = WARD_CHUNK + WARD_MAX_WINDOW + WARD_LINE_CONTEXT;
-    if (!(w->buf = malloc(w->cap)) || ward_scanner_new(p->e, &w->s) != WARD_OK) {
-        free(w->buf);
-        free(w);
-        return NULL;
-    }
-    return w;
+    if (!w->buf && !(w->buf = malloc(w->cap)))
+        return 0;
+    return ward_scanner_new(w->p->e, &w->s) == WARD_OK;
 }
 
 static void worker_free(void *ctx, void *user)
@@ -326,7 +332,7 @@ static void run_job(void *ctx, ward_queue_job *qj, void *payload, void *user)
         job_event(qj, j, j->err_kind, j->err_what, j->err_msg);
         return;
     }
-    if (!w) {
+    if (!w || !worker_ready(w)) {
         job_event(qj, j, WARD_EV_ERROR, "cannot scan", "out of memory");
         return;
     }
