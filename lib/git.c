@@ -1,4 +1,4 @@
-/* git.c - a repository's history, and its staged changes.
+/* git.c - a repository's history.
  *
  * History (ward_scan_git).  The commit graph is walked by hand rather than
  * with git_revwalk, so that a missing or corrupt commit, and the boundary of
@@ -24,10 +24,8 @@
  * job with findings keeps its blob until delivery (findings point into it);
  * others release it at once, so memory is bounded by the ring.
  *
- * Staged (ward_scan_staged).  The index is diffed against HEAD's tree with
- * no context lines and rename detection; the new side's hunks give the added
- * line ranges, the staged blob is scanned whole (so multi-line secrets and
- * path rules work), and only findings touching an added line are delivered.
+ * Staged changes are in staged.c, opening and naming a repository in
+ * gitrepo.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,7 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "gitrepo.h"
 #include "history.h"
 #include "pack.h"
 #include "queue.h"
@@ -50,21 +48,12 @@
 #define WAKE_BATCH 16u             /* queued jobs that wake the workers */
 #define MAX_PATH_LEN 65536u
 #define MAX_FINDINGS_PER_BLOB 100000u
-#define BINARY_PROBE 8192u
-/* A blob is read whole (deltas need their bases whole), so a limit stays:
- * past it a blob is skipped and the summary line says so. */
-#define DEFAULT_MAX_SIZE (256ull << 20)
 /* Caches of resolved objects (delta bases): the walking thread's, for
  * commits and trees, and the workers' together, for blobs. */
 #define WALK_CACHE (32u << 20)
 #define WORKER_CACHE_TOTAL (32u << 20)
 
 
-static const char *git_msg(void)
-{
-    const git_error *e = git_error_last();
-    return e && e->message ? e->message : "unknown error";
-}
 
 /* ---------------------------------------------------------------------
  * A set of object ids.  An all-zero slot is empty (no object has that id).
@@ -148,39 +137,7 @@ static int oidset_has(const oidset *s, const git_oid *oid)
     return 0;
 }
 
-/* ---------------------------------------------------------------------
- * Opening a repository.
- * ------------------------------------------------------------------- */
 
-static ward_status open_repo(const char *path, git_repository **repo, char *err, size_t errlen)
-{
-    int search = !path || !strcmp(path, ".");
-    const char *p = path ? path : ".";
-    struct stat sb;
-    if (stat(p, &sb) < 0) {
-        ward_set_err(err, errlen, "cannot open '%s': %s", p, strerror(errno));
-        return WARD_EIO;
-    }
-    if (git_repository_open_ext(repo, p, search ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-        const git_error *ge = git_error_last();
-        if (ge && ge->klass == GIT_ERROR_REPOSITORY && strstr(ge->message, "could not find"))
-            ward_set_err(err, errlen, "'%s' is not a git repository", p);
-        else
-            ward_set_err(err, errlen, "cannot open '%s': %s", p, git_msg());
-        *repo = NULL;
-        return WARD_EIO;
-    }
-    return WARD_OK;
-}
-
-static void event(const ward_git_callbacks *cb, ward_event_kind kind, ward_skip_kind skip,
-                  const char *path, const char *what, const char *message)
-{
-    if (cb->on_event) {
-        ward_event ev = {kind, path, what, message, skip};
-        cb->on_event(&ev, cb->user);
-    }
-}
 
 /* ---------------------------------------------------------------------
  * The commit graph.
@@ -375,7 +332,7 @@ static int obj_read(ward_pack_reader *rd, git_odb *odb, const git_oid *id, uint6
     }
     int gr = git_odb_read(&o->g, odb, id);
     if (gr < 0) {
-        snprintf(err, errlen, "%s", rc == WARD_PACK_CORRUPT ? perr : git_msg());
+        snprintf(err, errlen, "%s", rc == WARD_PACK_CORRUPT ? perr : ward_git_msg());
         o->g = NULL;
         return gr == GIT_ENOTFOUND && rc == WARD_PACK_NOT_FOUND ? OBJ_MISSING : OBJ_ERROR;
     }
@@ -561,13 +518,13 @@ static ward_status resolve(hist *h, const char *spec, git_oid *out)
 {
     git_object *obj, *peeled;
     if (git_revparse_single(&obj, h->repo, spec) < 0) {
-        ward_set_err(h->err, h->errlen, "unknown revision '%s': %s", spec, git_msg());
+        ward_set_err(h->err, h->errlen, "unknown revision '%s': %s", spec, ward_git_msg());
         return WARD_EINVAL;
     }
     int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
     git_object_free(obj);
     if (rc < 0) {
-        ward_set_err(h->err, h->errlen, "revision '%s' is not a commit: %s", spec, git_msg());
+        ward_set_err(h->err, h->errlen, "revision '%s' is not a commit: %s", spec, ward_git_msg());
         return WARD_EINVAL;
     }
     git_oid_cpy(out, git_object_id(peeled));
@@ -580,7 +537,7 @@ static ward_status walk_all_refs(hist *h)
 {
     git_strarray names = {0};
     if (git_reference_list(&names, h->repo) < 0) {
-        ward_set_err(h->err, h->errlen, "cannot list references: %s", git_msg());
+        ward_set_err(h->err, h->errlen, "cannot list references: %s", ward_git_msg());
         return WARD_EIO;
     }
     qsort(names.strings, names.count, sizeof *names.strings, name_cmp);
@@ -605,7 +562,7 @@ static ward_status walk_all_refs(hist *h)
             git_object_free(obj);
         } else if (git_reference_target(res)) {
             /* a ref naming a missing object */
-            obj_error(h, git_reference_target(res), "object", git_msg(), names.strings[i]);
+            obj_error(h, git_reference_target(res), "object", ward_git_msg(), names.strings[i]);
         }
         git_reference_free(res);
     }
@@ -976,7 +933,7 @@ static void scan_blob(wctx *w, job *j)
     size_t len = ob.len;
     j->bytes = len;
     if (!p->scan_binary && !ward_utf16_bom(data, len) &&
-        memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE)) {
+        memchr(data, 0, len < WARD_GIT_BINARY_PROBE ? len : WARD_GIT_BINARY_PROBE)) {
         job_event(w, j, WARD_EV_SKIPPED, WARD_SKIP_BINARY, "skipped", "binary file");
         obj_free(&ob);
         return;
@@ -1505,8 +1462,8 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(32 << 20));
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(192 << 20));
     hist h = {.e = e, .o = opts, .cb = cb, .err = errbuf, .errlen = errlen};
-    h.max_size = opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_SIZE;
-    ward_status st = open_repo(repo, &h.repo, errbuf, errlen);
+    h.max_size = opts->max_file_size ? opts->max_file_size : WARD_GIT_MAX_BLOB;
+    ward_status st = ward_git_open(repo, &h.repo, errbuf, errlen);
     uint32_t *order = NULL;
     size_t n_order = 0;
     pool *p = NULL;
@@ -1514,7 +1471,7 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     if (st)
         goto out;
     if (git_repository_odb(&h.odb, h.repo) < 0) {
-        ward_set_err(errbuf, errlen, "cannot open the object database: %s", git_msg());
+        ward_set_err(errbuf, errlen, "cannot open the object database: %s", ward_git_msg());
         st = WARD_EIO;
         goto out;
     }
@@ -1594,7 +1551,7 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
                  "(a clone without --filter has them)",
                  (unsigned long long)h.missing, h.missing == 1 ? "" : "s",
                  h.missing == 1 ? "is" : "are", h.missing == 1 ? "was" : "were");
-        event(cb, WARD_EV_NOTE, WARD_SKIP_OTHER, git_repository_path(h.repo), "partial clone",
+        ward_git_event(cb, WARD_EV_NOTE, WARD_SKIP_OTHER, git_repository_path(h.repo), "partial clone",
               msg);
     }
 out:
@@ -1629,299 +1586,6 @@ out:
 }
 
 /* ---------------------------------------------------------------------
- * Staged changes.
- * ------------------------------------------------------------------- */
-
-typedef struct range {
-    uint64_t first, last;
-} range;
-
-typedef struct staged_ctx {
-    const ward_git_callbacks *cb;
-    const range *r;
-    size_t n;
-    int all;       /* every line counts (a binary blob scanned on request) */
-    int aborted;
-} staged_ctx;
-
-static int staged_finding(const ward_finding *f, void *user)
-{
-    staged_ctx *s = user;
-    int hit = s->all;
-    for (size_t i = 0; !hit && i < s->n; i++)
-        hit = f->line <= s->r[i].last && f->end_line >= s->r[i].first;
-    /* A path-only rule (the file itself is the secret) counts when the
-     * file is new or renamed: its ranges then start at line 1. */
-    if (!hit || s->cb->on_finding(f, NULL, s->cb->user) == 0)
-        return 0;
-    s->aborted = 1;
-    return 1;
-}
-
-static ward_status staged_file(git_repository *repo, ward_scanner *sc, git_patch *patch,
-                               const git_diff_delta *d, const ward_git_options *o,
-                               uint64_t max_size, const ward_git_callbacks *cb, int *errors,
-                               int *aborted)
-{
-    const char *path = d->new_file.path;
-    if (d->new_file.mode == GIT_FILEMODE_COMMIT) {
-        event(cb, WARD_EV_SKIPPED, WARD_SKIP_OTHER, path, "skipped", "submodule");
-        return WARD_OK;
-    }
-    if (d->new_file.size > max_size) {
-        event(cb, WARD_EV_SKIPPED, WARD_SKIP_SIZE, path, "skipped", "over the size limit");
-        return WARD_OK;
-    }
-    git_blob *blob;
-    if (git_blob_lookup(&blob, repo, &d->new_file.id) < 0) {
-        char msg[600], hex[GIT_OID_HEXSZ + 1];
-        git_oid_tostr(hex, sizeof hex, &d->new_file.id);
-        snprintf(msg, sizeof msg, "%s (object %s)", git_msg(), hex);
-        (*errors)++;
-        event(cb, WARD_EV_ERROR, WARD_SKIP_OTHER, path, "cannot read blob", msg);
-        return WARD_OK;
-    }
-    const char *data = git_blob_rawcontent(blob);
-    size_t len = (size_t)git_blob_rawsize(blob);
-    int binary = !ward_utf16_bom(data, len) &&
-                 memchr(data, 0, len < BINARY_PROBE ? len : BINARY_PROBE) != NULL;
-    if (binary && !o->scan_binary) {
-        event(cb, WARD_EV_SKIPPED, WARD_SKIP_BINARY, path, "skipped", "binary file");
-        git_blob_free(blob);
-        return WARD_OK;
-    }
-    size_t nh = patch ? git_patch_num_hunks(patch) : 0;
-    range *r = calloc(nh + 1, sizeof *r);
-    if (!r) {
-        git_blob_free(blob);
-        return WARD_ENOMEM;
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < nh; i++) {
-        const git_diff_hunk *hk;
-        size_t lines;
-        if (git_patch_get_hunk(&hk, &lines, patch, i) == 0 && hk->new_lines > 0)
-            r[n++] = (range){(uint64_t)hk->new_start,
-                             (uint64_t)hk->new_start + (uint64_t)hk->new_lines - 1};
-    }
-    staged_ctx s = {cb, r, n, binary || (d->flags & GIT_DIFF_FLAG_BINARY), 0};
-    ward_status st = WARD_OK;
-    if (n || s.all)
-        st = ward_scan_buffer(sc, data, len, path, staged_finding, &s);
-    if (st == WARD_EABORT || s.aborted) {
-        *aborted = 1;
-        st = WARD_OK;
-    } else if (st) {
-        (*errors)++;
-        event(cb, WARD_EV_ERROR, WARD_SKIP_OTHER, path, "cannot scan", ward_strerror(st));
-        st = WARD_OK;
-    }
-    free(r);
-    git_blob_free(blob);
-    return st;
-}
-
-ward_status ward_scan_staged(const ward_engine *e, const char *repo,
-                             const ward_git_options *opts, const ward_git_callbacks *cb,
-                             char *errbuf, size_t errlen)
-{
-    ward_git_options oo;
-    if (errbuf && errlen)
-        errbuf[0] = '\0';
-    if (!e || !cb || !cb->on_finding || ward_take_options(&oo, sizeof oo, opts) != WARD_OK)
-        return WARD_EINVAL;
-    opts = &oo;
-    uint64_t max_size = opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_SIZE;
-    git_libgit2_init();
-    git_repository *r = NULL;
-    git_index *idx = NULL;
-    git_object *head = NULL;
-    git_tree *tree = NULL;
-    git_diff *diff = NULL;
-    ward_scanner *sc = NULL;
-    int errors = 0, aborted = 0;
-    ward_status st = open_repo(repo, &r, errbuf, errlen);
-    if (st)
-        goto out;
-    if (git_repository_is_bare(r)) {
-        ward_set_err(errbuf, errlen, "'%s' is a bare repository: nothing is staged",
-                repo ? repo : ".");
-        st = WARD_EINVAL;
-        goto out;
-    }
-    if (git_repository_index(&idx, r) < 0) {
-        ward_set_err(errbuf, errlen, "cannot open the index: %s", git_msg());
-        st = WARD_EIO;
-        goto out;
-    }
-    int rc = git_revparse_single(&head, r, "HEAD^{tree}");
-    if (rc == 0) {
-        tree = (git_tree *)head;
-        head = NULL;
-    } else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
-        ward_set_err(errbuf, errlen, "cannot read HEAD: %s", git_msg());
-        st = WARD_EIO;
-        goto out;
-    }
-    git_diff_options dopt;
-    git_diff_options_init(&dopt, GIT_DIFF_OPTIONS_VERSION);
-    dopt.context_lines = 0;
-    dopt.interhunk_lines = 0;
-    if (git_diff_tree_to_index(&diff, r, tree, idx, &dopt) < 0) {
-        ward_set_err(errbuf, errlen, "cannot compare the index with HEAD: %s", git_msg());
-        st = WARD_EIO;
-        goto out;
-    }
-    git_diff_find_options fopt;
-    git_diff_find_options_init(&fopt, GIT_DIFF_FIND_OPTIONS_VERSION);
-    fopt.flags = GIT_DIFF_FIND_RENAMES;
-    if (git_diff_find_similar(diff, &fopt) < 0) {
-        ward_set_err(errbuf, errlen, "cannot compare the index with HEAD: %s", git_msg());
-        st = WARD_EIO;
-        goto out;
-    }
-    if ((st = ward_scanner_new(e, &sc)))
-        goto out;
-    size_t nd = git_diff_num_deltas(diff);
-    for (size_t i = 0; i < nd && !st && !aborted; i++) {
-        const git_diff_delta *d = git_diff_get_delta(diff, i);
-        if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED ||
-            d->status == GIT_DELTA_IGNORED || d->status == GIT_DELTA_UNTRACKED)
-            continue;
-        git_patch *patch = NULL;
-        if (d->new_file.mode != GIT_FILEMODE_COMMIT && d->new_file.size <= max_size &&
-            git_patch_from_diff(&patch, diff, i) < 0) {
-            char msg[600], hex[GIT_OID_HEXSZ + 1];
-            git_oid_tostr(hex, sizeof hex, &d->new_file.id);
-            snprintf(msg, sizeof msg, "%s (object %s)", git_msg(), hex);
-            errors++;
-            event(cb, WARD_EV_ERROR, WARD_SKIP_OTHER, d->new_file.path, "cannot read blob", msg);
-            continue;
-        }
-        st = staged_file(r, sc, patch, d, opts, max_size, cb, &errors, &aborted);
-        git_patch_free(patch);
-    }
-out:
-    ward_scanner_free(sc);
-    git_diff_free(diff);
-    git_tree_free(tree);
-    git_object_free(head);
-    git_index_free(idx);
-    git_repository_free(r);
-    git_libgit2_shutdown();
-    if (st)
-        return st;
-    if (aborted)
-        return WARD_EABORT;
-    return errors ? WARD_EPARTIAL : WARD_OK;
-}
-
-/* ---------------------------------------------------------------------
- * What names a repository in a report.
- * ------------------------------------------------------------------- */
-
-/* A remote URL as a URI without credentials: "scheme://user:pw@host/p"
- * loses "user:pw@"; scp-like "user@host:path" becomes "ssh://host/path". */
-static char *clean_remote(const char *url)
-{
-    const char *sep = strstr(url, "://");
-    if (sep) {
-        const char *auth = sep + 3, *end = auth + strcspn(auth, "/?#");
-        const char *at = memchr(auth, '@', (size_t)(end - auth));
-        while (at) { /* the last '@' before the path ends the user part */
-            const char *next = memchr(at + 1, '@', (size_t)(end - at - 1));
-            if (!next)
-                break;
-            at = next;
-        }
-        if (!at)
-            return strdup(url);
-        char *out = malloc(strlen(url) + 1);
-        if (out)
-            sprintf(out, "%.*s%s", (int)(auth - url), url, at + 1);
-        return out;
-    }
-    const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
-    if (colon && (!slash || colon < slash) && colon > url) {
-        const char *host = url, *at = memchr(url, '@', (size_t)(colon - url));
-        if (at)
-            host = at + 1;
-        char *out = malloc(strlen(url) + 16);
-        if (out)
-            sprintf(out, "ssh://%.*s/%s", (int)(colon - host), host,
-                    colon[1] == '/' ? colon + 2 : colon + 1);
-        return out;
-    }
-    return strdup(url); /* a local path */
-}
-
-ward_status ward_repo_info_get(const char *repo, ward_repo_info *info)
-{
-    if (!info)
-        return WARD_EINVAL;
-    memset(info, 0, sizeof *info);
-    git_libgit2_init();
-    git_repository *r = NULL;
-    ward_status st = open_repo(repo, &r, NULL, 0);
-    if (st) {
-        git_libgit2_shutdown();
-        return st;
-    }
-    /* The configured URL, read directly: git_remote_lookup also applies
-     * url.*.insteadOf through regexes, and leaks their match data in
-     * libgit2 1.5. */
-    git_config *cfg = NULL;
-    const char *url = NULL;
-    if (git_repository_config_snapshot(&cfg, r) == 0 &&
-        git_config_get_string(&url, cfg, "remote.origin.url") == 0 && url && *url) {
-        info->uri = clean_remote(url);
-    } else {
-        const char *dir = git_repository_workdir(r) ? git_repository_workdir(r)
-                                                    : git_repository_path(r);
-        char *abs = realpath(dir, NULL);
-        info->uri = malloc(strlen(abs ? abs : dir) + 16);
-        if (info->uri)
-            sprintf(info->uri, "file://%s%s", abs ? abs : dir,
-                    (abs ? abs : dir)[strlen(abs ? abs : dir) - 1] == '/' ? "" : "/");
-        free(abs);
-    }
-    git_config_free(cfg);
-    git_oid head;
-    if (git_reference_name_to_id(&head, r, "HEAD") == 0) {
-        info->revision = malloc(GIT_OID_HEXSZ + 1);
-        if (info->revision)
-            git_oid_tostr(info->revision, GIT_OID_HEXSZ + 1, &head);
-    }
-    if (git_repository_workdir(r) && (info->workdir = realpath(git_repository_workdir(r), NULL))) {
-        size_t l = strlen(info->workdir);
-        if (l > 1 && info->workdir[l - 1] == '/')
-            info->workdir[l - 1] = '\0';
-    }
-    git_reference *h = NULL;
-    if (git_reference_lookup(&h, r, "HEAD") == 0 && git_reference_type(h) == GIT_REFERENCE_SYMBOLIC)
-        info->branch = strdup(git_reference_symbolic_target(h));
-    git_reference_free(h);
-    git_repository_free(r);
-    git_libgit2_shutdown();
-    if (!info->uri) {
-        ward_repo_info_free(info);
-        return WARD_ENOMEM;
-    }
-    return WARD_OK;
-}
-
-void ward_repo_info_free(ward_repo_info *info)
-{
-    if (!info)
-        return;
-    free(info->uri);
-    free(info->revision);
-    free(info->branch);
-    free(info->workdir);
-    memset(info, 0, sizeof *info);
-}
-
-/* ---------------------------------------------------------------------
  * Where a known secret stands now.
  * ------------------------------------------------------------------- */
 
@@ -1946,7 +1610,7 @@ ward_status ward_git_locate(const char *repo, const char *path, const unsigned c
     *out = NULL;
     git_libgit2_init();
     git_repository *r = NULL;
-    ward_status st = open_repo(repo, &r, errbuf, errlen);
+    ward_status st = ward_git_open(repo, &r, errbuf, errlen);
     located *l = st ? NULL : calloc(1, sizeof *l);
     ward_finding f = {.size = sizeof f, .path = path, .fingerprint = ""};
     ward_hrec rec = {.f = &f, .n_blobs = n_blobs};

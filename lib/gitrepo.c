@@ -1,0 +1,155 @@
+/* gitrepo.c - opening a repository, and what names it in a report. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gitrepo.h"
+#include "history.h"
+
+/* ---------------------------------------------------------------------
+ * Opening a repository.
+ * ------------------------------------------------------------------- */
+
+const char *ward_git_msg(void)
+{
+    const git_error *e = git_error_last();
+    return e && e->message ? e->message : "unknown error";
+}
+
+ward_status ward_git_open(const char *path, git_repository **repo, char *err, size_t errlen)
+{
+    int search = !path || !strcmp(path, ".");
+    const char *p = path ? path : ".";
+    struct stat sb;
+    if (stat(p, &sb) < 0) {
+        ward_set_err(err, errlen, "cannot open '%s': %s", p, strerror(errno));
+        return WARD_EIO;
+    }
+    if (git_repository_open_ext(repo, p, search ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+        const git_error *ge = git_error_last();
+        if (ge && ge->klass == GIT_ERROR_REPOSITORY && strstr(ge->message, "could not find"))
+            ward_set_err(err, errlen, "'%s' is not a git repository", p);
+        else
+            ward_set_err(err, errlen, "cannot open '%s': %s", p, ward_git_msg());
+        *repo = NULL;
+        return WARD_EIO;
+    }
+    return WARD_OK;
+}
+
+void ward_git_event(const ward_git_callbacks *cb, ward_event_kind kind, ward_skip_kind skip,
+                  const char *path, const char *what, const char *message)
+{
+    if (cb->on_event) {
+        ward_event ev = {kind, path, what, message, skip};
+        cb->on_event(&ev, cb->user);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * What names a repository in a report.
+ * ------------------------------------------------------------------- */
+
+/* A remote URL as a URI without credentials: "scheme://user:pw@host/p"
+ * loses "user:pw@"; scp-like "user@host:path" becomes "ssh://host/path". */
+static char *clean_remote(const char *url)
+{
+    const char *sep = strstr(url, "://");
+    if (sep) {
+        const char *auth = sep + 3, *end = auth + strcspn(auth, "/?#");
+        const char *at = memchr(auth, '@', (size_t)(end - auth));
+        while (at) { /* the last '@' before the path ends the user part */
+            const char *next = memchr(at + 1, '@', (size_t)(end - at - 1));
+            if (!next)
+                break;
+            at = next;
+        }
+        if (!at)
+            return strdup(url);
+        char *out = malloc(strlen(url) + 1);
+        if (out)
+            sprintf(out, "%.*s%s", (int)(auth - url), url, at + 1);
+        return out;
+    }
+    const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+    if (colon && (!slash || colon < slash) && colon > url) {
+        const char *host = url, *at = memchr(url, '@', (size_t)(colon - url));
+        if (at)
+            host = at + 1;
+        char *out = malloc(strlen(url) + 16);
+        if (out)
+            sprintf(out, "ssh://%.*s/%s", (int)(colon - host), host,
+                    colon[1] == '/' ? colon + 2 : colon + 1);
+        return out;
+    }
+    return strdup(url); /* a local path */
+}
+
+ward_status ward_repo_info_get(const char *repo, ward_repo_info *info)
+{
+    if (!info)
+        return WARD_EINVAL;
+    memset(info, 0, sizeof *info);
+    git_libgit2_init();
+    git_repository *r = NULL;
+    ward_status st = ward_git_open(repo, &r, NULL, 0);
+    if (st) {
+        git_libgit2_shutdown();
+        return st;
+    }
+    /* The configured URL, read directly: git_remote_lookup also applies
+     * url.*.insteadOf through regexes, and leaks their match data in
+     * libgit2 1.5. */
+    git_config *cfg = NULL;
+    const char *url = NULL;
+    if (git_repository_config_snapshot(&cfg, r) == 0 &&
+        git_config_get_string(&url, cfg, "remote.origin.url") == 0 && url && *url) {
+        info->uri = clean_remote(url);
+    } else {
+        const char *dir = git_repository_workdir(r) ? git_repository_workdir(r)
+                                                    : git_repository_path(r);
+        char *abs = realpath(dir, NULL);
+        info->uri = malloc(strlen(abs ? abs : dir) + 16);
+        if (info->uri)
+            sprintf(info->uri, "file://%s%s", abs ? abs : dir,
+                    (abs ? abs : dir)[strlen(abs ? abs : dir) - 1] == '/' ? "" : "/");
+        free(abs);
+    }
+    git_config_free(cfg);
+    git_oid head;
+    if (git_reference_name_to_id(&head, r, "HEAD") == 0) {
+        info->revision = malloc(GIT_OID_HEXSZ + 1);
+        if (info->revision)
+            git_oid_tostr(info->revision, GIT_OID_HEXSZ + 1, &head);
+    }
+    if (git_repository_workdir(r) && (info->workdir = realpath(git_repository_workdir(r), NULL))) {
+        size_t l = strlen(info->workdir);
+        if (l > 1 && info->workdir[l - 1] == '/')
+            info->workdir[l - 1] = '\0';
+    }
+    git_reference *h = NULL;
+    if (git_reference_lookup(&h, r, "HEAD") == 0 && git_reference_type(h) == GIT_REFERENCE_SYMBOLIC)
+        info->branch = strdup(git_reference_symbolic_target(h));
+    git_reference_free(h);
+    git_repository_free(r);
+    git_libgit2_shutdown();
+    if (!info->uri) {
+        ward_repo_info_free(info);
+        return WARD_ENOMEM;
+    }
+    return WARD_OK;
+}
+
+void ward_repo_info_free(ward_repo_info *info)
+{
+    if (!info)
+        return;
+    free(info->uri);
+    free(info->revision);
+    free(info->branch);
+    free(info->workdir);
+    memset(info, 0, sizeof *info);
+}
