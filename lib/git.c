@@ -1458,9 +1458,15 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     git_libgit2_init();
     /* Bounded memory: every tree and blob is looked at once, so libgit2's
      * object cache (256 MiB by default) buys little; cap it, and the pack
-     * windows mapped at once, process-wide (these are global settings). */
+     * windows mapped at once, process-wide (these are global settings).
+     * Its default window is 1 GiB, the whole pack of most histories: its
+     * pages then stay resident (2 MiB at a time where the file system has
+     * large folios) for as long as libgit2 reads, such as while findings
+     * are placed (history.c).  Small windows, few mapped, are unmapped as
+     * it goes. */
     git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(32 << 20));
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(192 << 20));
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(8 << 20));
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(32 << 20));
     hist h = {.e = e, .o = opts, .cb = cb, .err = errbuf, .errlen = errlen};
     h.max_size = opts->max_file_size ? opts->max_file_size : WARD_GIT_MAX_BLOB;
     ward_status st = ward_git_open(repo, &h.repo, errbuf, errlen);
