@@ -493,6 +493,16 @@ typedef struct ward_repo_info {
 WARD_API ward_status ward_repo_info_get(const char *repo, ward_repo_info *info);
 WARD_API void ward_repo_info_free(ward_repo_info *info);
 
+/* Where the repository at repo (as for ward_scan_git) keeps its hooks:
+ * core.hooksPath when set ("~/" is $HOME, a relative path is the work
+ * tree's, as git takes it), else the hooks folder of its git directory.
+ * On WARD_OK, *hooks (no trailing '/') and *workdir (the work tree with a
+ * trailing '/', NULL for a bare repository) are malloc'd and the caller's;
+ * otherwise both are NULL.  Errors: WARD_EIO (not a repository; why in
+ * errbuf), WARD_ENOMEM, WARD_EINVAL. */
+WARD_API ward_status ward_repo_hooks_dir(const char *repo, char **hooks, char **workdir,
+                                         char *errbuf, size_t errlen);
+
 /* ---------------------------------------------------------------------
  * Datastore: what incremental history scans remember, in one SQLite file
  * (schema in docs/datastore.md, its version in PRAGMA user_version).  It
