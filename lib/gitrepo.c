@@ -93,7 +93,10 @@ ward_status ward_repo_info_get(const char *repo, ward_repo_info *info)
     if (!info)
         return WARD_EINVAL;
     memset(info, 0, sizeof *info);
-    git_libgit2_init();
+    /* ward scan --format sarif asks this outside any repository too: a
+     * look at the folders says so without loading libgit2. */
+    if (!ward_git2_maybe_repo(repo, !repo || !strcmp(repo, ".")) || ward_git2_init(NULL, 0))
+        return WARD_EIO;
     git_repository *r = NULL;
     ward_status st = ward_git_open(repo, &r, NULL, 0);
     if (st) {
@@ -166,7 +169,8 @@ ward_status ward_repo_hooks_dir(const char *repo, char **hooks, char **workdir, 
     if (!hooks || !workdir)
         return WARD_EINVAL;
     *hooks = *workdir = NULL;
-    git_libgit2_init();
+    if (ward_git2_init(errbuf, errlen))
+        return WARD_EIO;
     git_repository *r = NULL;
     ward_status st = ward_git_open(repo, &r, errbuf, errlen);
     if (st) {
