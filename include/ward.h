@@ -449,8 +449,10 @@ typedef struct ward_git_callbacks {
  * not errors, and one WARD_EV_NOTE at the end says how many there were.
  * Returns WARD_OK, WARD_EPARTIAL when some object could not be read,
  * WARD_EIO with "'x' is not a git repository" (or similar) in errbuf when
- * the repository or a revision cannot be opened, WARD_EINVAL for a bad
- * range, WARD_ETOOBIG past WARD_GIT_MAX_OBJECTS, or WARD_EABORT. */
+ * the repository or a revision cannot be opened, or libgit2 cannot be
+ * loaded (libward loads it on the first call that needs a repository:
+ * "cannot load 'libgit2.so.1.5': reason"), WARD_EINVAL for a bad range,
+ * WARD_ETOOBIG past WARD_GIT_MAX_OBJECTS, or WARD_EABORT. */
 #define WARD_GIT_MAX_OBJECTS (5u << 20)
 WARD_API ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git_options *opts,
                           const ward_git_callbacks *cb, char *errbuf, size_t errlen);
@@ -489,9 +491,19 @@ typedef struct ward_repo_info {
 } ward_repo_info;
 
 /* Fills *info for the repository at repo (as for ward_scan_git).  Errors:
- * WARD_EIO (not a repository), WARD_ENOMEM. */
+ * WARD_EIO (not a repository, or libgit2 cannot be loaded), WARD_ENOMEM. */
 WARD_API ward_status ward_repo_info_get(const char *repo, ward_repo_info *info);
 WARD_API void ward_repo_info_free(ward_repo_info *info);
+
+/* Where the repository at repo (as for ward_scan_git) keeps its hooks:
+ * core.hooksPath when set ("~/" is $HOME, a relative path is the work
+ * tree's, as git takes it), else the hooks folder of its git directory.
+ * On WARD_OK, *hooks (no trailing '/') and *workdir (the work tree with a
+ * trailing '/', NULL for a bare repository) are malloc'd and the caller's;
+ * otherwise both are NULL.  Errors: WARD_EIO (not a repository, or libgit2
+ * cannot be loaded; why in errbuf), WARD_ENOMEM, WARD_EINVAL. */
+WARD_API ward_status ward_repo_hooks_dir(const char *repo, char **hooks, char **workdir,
+                                         char *errbuf, size_t errlen);
 
 /* ---------------------------------------------------------------------
  * Datastore: what incremental history scans remember, in one SQLite file

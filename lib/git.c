@@ -1455,7 +1455,8 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     if (!e || !cb || !cb->on_finding || ward_take_options(&oo, sizeof oo, opts) != WARD_OK)
         return WARD_EINVAL;
     opts = &oo;
-    git_libgit2_init();
+    if (ward_git2_init(errbuf, errlen))
+        return WARD_EIO;
     /* Bounded memory: every tree and blob is looked at once, so libgit2's
      * object cache (256 MiB by default) buys little; cap it, and the pack
      * windows mapped at once, process-wide (these are global settings).
@@ -1614,7 +1615,8 @@ ward_status ward_git_locate(const char *repo, const char *path, const unsigned c
     if (!out || !path || (n_blobs && !blobs))
         return WARD_EINVAL;
     *out = NULL;
-    git_libgit2_init();
+    if (ward_git2_init(errbuf, errlen))
+        return WARD_EIO;
     git_repository *r = NULL;
     ward_status st = ward_git_open(repo, &r, errbuf, errlen);
     located *l = st ? NULL : calloc(1, sizeof *l);

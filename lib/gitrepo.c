@@ -93,7 +93,10 @@ ward_status ward_repo_info_get(const char *repo, ward_repo_info *info)
     if (!info)
         return WARD_EINVAL;
     memset(info, 0, sizeof *info);
-    git_libgit2_init();
+    /* ward scan --format sarif asks this outside any repository too: a
+     * look at the folders says so without loading libgit2. */
+    if (!ward_git2_maybe_repo(repo, !repo || !strcmp(repo, ".")) || ward_git2_init(NULL, 0))
+        return WARD_EIO;
     git_repository *r = NULL;
     ward_status st = ward_git_open(repo, &r, NULL, 0);
     if (st) {
@@ -152,4 +155,57 @@ void ward_repo_info_free(ward_repo_info *info)
     free(info->branch);
     free(info->workdir);
     memset(info, 0, sizeof *info);
+}
+
+/* ---------------------------------------------------------------------
+ * Where its hooks go.
+ * ------------------------------------------------------------------- */
+
+ward_status ward_repo_hooks_dir(const char *repo, char **hooks, char **workdir, char *errbuf,
+                                size_t errlen)
+{
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (!hooks || !workdir)
+        return WARD_EINVAL;
+    *hooks = *workdir = NULL;
+    if (ward_git2_init(errbuf, errlen))
+        return WARD_EIO;
+    git_repository *r = NULL;
+    ward_status st = ward_git_open(repo, &r, errbuf, errlen);
+    if (st) {
+        git_libgit2_shutdown();
+        return st;
+    }
+    git_config *cfg = NULL;
+    const char *v = NULL, *home = getenv("HOME");
+    const char *wd = git_repository_workdir(r), *gd = git_repository_path(r);
+    if (git_repository_config_snapshot(&cfg, r) < 0 ||
+        git_config_get_string(&v, cfg, "core.hooksPath") < 0 || !*v)
+        v = NULL;
+    /* As git takes it: "~/" is $HOME, a relative path is the work tree's
+     * (the git folder's in a bare repository). */
+    char *out = NULL;
+    int n = v && v[0] == '~' && v[1] == '/' && home ? asprintf(&out, "%s/%s", home, v + 2)
+          : v && v[0] == '/'                        ? asprintf(&out, "%s", v)
+          : v                                       ? asprintf(&out, "%s%s", wd ? wd : gd, v)
+                                                    : asprintf(&out, "%shooks", gd);
+    if (n < 0)
+        out = NULL;
+    size_t l = out ? strlen(out) : 0;
+    while (l > 1 && out[l - 1] == '/')
+        out[--l] = '\0';
+    *hooks = out;
+    *workdir = wd ? strdup(wd) : NULL;
+    git_config_free(cfg);
+    git_repository_free(r);
+    git_libgit2_shutdown();
+    if (!*hooks || (wd && !*workdir)) {
+        free(*hooks);
+        free(*workdir);
+        *hooks = *workdir = NULL;
+        ward_set_err(errbuf, errlen, "out of memory");
+        return WARD_ENOMEM;
+    }
+    return WARD_OK;
 }

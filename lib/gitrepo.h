@@ -3,7 +3,7 @@
 #ifndef WARD_GITREPO_H
 #define WARD_GITREPO_H
 
-#include <git2.h>
+#include "git2_lazy.h"
 
 #include "internal.h"
 

@@ -11,10 +11,10 @@
 #ifndef WARD_HISTORY_H
 #define WARD_HISTORY_H
 
-#include <git2.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "git2_lazy.h"
 #include "ward.h"
 
 typedef struct ward_hrec {

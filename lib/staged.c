@@ -116,7 +116,8 @@ ward_status ward_scan_staged(const ward_engine *e, const char *repo,
         return WARD_EINVAL;
     opts = &oo;
     uint64_t max_size = opts->max_file_size ? opts->max_file_size : WARD_GIT_MAX_BLOB;
-    git_libgit2_init();
+    if (ward_git2_init(errbuf, errlen))
+        return WARD_EIO;
     git_repository *r = NULL;
     git_index *idx = NULL;
     git_object *head = NULL;

@@ -19,7 +19,6 @@
  * ward_redact_preview previews.
  */
 #define _GNU_SOURCE
-#include <git2.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "git2_lazy.h"
 #include "history.h"
 #include "internal.h"
 
@@ -290,7 +290,8 @@ static int ref_cb(git_reference *ref, void *payload)
 static ward_status read_tips(ward_store_scan *sc, char *errbuf, size_t errlen)
 {
     git_repository *r = NULL;
-    git_libgit2_init();
+    if (ward_git2_init(errbuf, errlen))
+        return WARD_EIO;
     if (git_repository_open_ext(&r, sc->repo, 0, NULL) < 0) {
         seterr(errbuf, errlen, "'%s' is not a git repository", sc->repo);
         git_libgit2_shutdown();
@@ -729,7 +730,10 @@ static ward_status relocate(ward_store_scan *sc, char *errbuf, size_t errlen)
     q = NULL;
     if (!n)
         goto out;
-    git_libgit2_init();
+    if (ward_git2_init(errbuf, errlen)) {
+        ret = WARD_EIO;
+        goto out;
+    }
     if (git_repository_open_ext(&repo, sc->repo, 0, NULL) < 0) {
         git_libgit2_shutdown();
         seterr(errbuf, errlen, "'%s' is not a git repository", sc->repo);

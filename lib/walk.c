@@ -17,7 +17,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "git2_lazy.h"
 #include "internal.h"
 #include "queue.h"
 
@@ -50,7 +50,8 @@ typedef struct pool {
     const ward_walk_options *o;
     const ward_callbacks *cb;
     ward_queue *q;
-    int git_ready;        /* libgit2 initialised (only when a walk needs it) */
+    int git_ready;        /* libgit2 initialised (only when a walk needs it); <0 failed */
+    char git_err[512];    /* why it could not be loaded (a note's message) */
     int stop;             /* the queue refused a job: the walk ends */
     ward_status fatal;
     /* written by delivery callbacks, which run under the queue's lock */
@@ -467,9 +468,10 @@ static int is_ignored(walker *w, const char *path, int is_dir)
 }
 
 /* Whether dir (a real path) is inside a git work tree: a .git entry in it
- * or above it.  Asked before libgit2 is initialised at all, because its
- * initialisation loads the system's TLS certificates, which costs a few
- * milliseconds that a scan outside any repository should not pay. */
+ * or above it.  Asked before libgit2 is loaded at all: loading it (and the
+ * two dozen libraries it needs) and initialising it (the system's TLS
+ * certificates) cost milliseconds that a scan outside any repository
+ * should not pay. */
 static int in_git_tree(const char *real)
 {
     char p[PATH_MAX + 8];
@@ -496,9 +498,13 @@ static void open_repo(walker *w, const char *dir)
     if (w->p->o->no_ignore || !realpath(dir, real) || !in_git_tree(real))
         return;
     if (!w->p->git_ready) {
-        git_libgit2_init();
-        w->p->git_ready = 1;
+        /* Only here, inside a work tree, is libgit2 loaded at all. */
+        w->p->git_ready = ward_git2_init(w->p->git_err, sizeof w->p->git_err) ? -1 : 1;
+        if (w->p->git_ready < 0)
+            submit(w->p, dir, 0, ".gitignore is not honoured", w->p->git_err, WARD_EV_NOTE);
     }
+    if (w->p->git_ready < 0)
+        return;
     if (git_repository_open_ext(&w->repo, real, 0, NULL) < 0) {
         w->repo = NULL;
         return;
@@ -710,7 +716,7 @@ ward_status ward_scan_paths(const ward_engine *e, const char *const *paths, size
             p->fatal = qs;
         st = p->fatal ? p->fatal : p->errors ? WARD_EPARTIAL : WARD_OK;
     }
-    if (p->git_ready)
+    if (p->git_ready > 0)
         git_libgit2_shutdown();
     free(p);
     return st;

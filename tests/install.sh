@@ -41,6 +41,14 @@ if ! diff "$prefix/declared" "$prefix/exported" >"$prefix/abi.diff"; then
   cat "$prefix/abi.diff"
   exit 1
 fi
+# libgit2 is loaded on first use (lib/git2_lazy.h), never linked: a scan
+# outside a repository must not pay for mapping it and its dependencies
+for f in "$so" "$prefix/bin/ward"; do
+  if readelf -d "$f" | grep -q 'NEEDED.*libgit2'; then
+    echo "$f links libgit2"
+    exit 1
+  fi
+done
 export PKG_CONFIG_PATH=$(dirname "$pc")
 sed -i "s|^prefix=.*|prefix=$prefix|" "$pc"
 # a sanitized build's library needs the sanitizers' runtime at link time
