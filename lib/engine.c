@@ -487,8 +487,8 @@ static ward_status finish(struct ward_engine *e)
      * the literal start of each rule's secret group, and keywords that end
      * in a separator.  A generic finding whose value starts with one is a
      * near miss of that provider's format (a wrong length, a test value),
-     * not a secret of unknown kind. */
-    for (size_t i = 0; i < e->n_rules; i++) {
+     * not a secret of unknown kind.  The compiled catalog brings its own. */
+    for (size_t i = 0; !e->prefixes_borrowed && i < e->n_rules; i++) {
         const ward_rule *r = &e->rules[i];
         if (r->generic)
             continue;
@@ -566,6 +566,17 @@ ward_status ward_engine_new(const ward_engine_options *opts, ward_engine **out, 
         st = ward_rules_load_builtin(&rs, err, errlen);
         e->catalog_only = 1;
     }
+    /* A config that only adds allowlists leaves the catalog's rules as they
+     * were: its database needs no hash to be trusted, its prefixes hold. */
+    if (rs.catalog_intact)
+        e->catalog_only = 1;
+    if (e->catalog_only && rs.prefixes) {
+        e->prefixes = rs.prefixes;
+        e->n_prefixes = rs.n_prefixes;
+        e->prefixes_borrowed = 1;
+    } else {
+        free(rs.prefixes);
+    }
     /* The engine takes the rule set over, loaded or not (it frees it). */
     e->rules = rs.rules;
     e->n_rules = rs.n_rules;
@@ -599,7 +610,7 @@ void ward_engine_free(ward_engine *e)
     if (e->db)
         hs_free_database(e->db);
     free(e->pcre_only);
-    for (size_t i = 0; i < e->n_prefixes; i++)
+    for (size_t i = 0; !e->prefixes_borrowed && i < e->n_prefixes; i++)
         free(e->prefixes[i]);
     free(e->prefixes);
     pthread_mutex_destroy(&e->lazy_lock);
