@@ -1510,6 +1510,14 @@ ward_status ward_catalog_load(ward_ruleset *rs, const unsigned char *b, size_t l
     int was_empty = rs->n_rules == 0;
     rs->catalog_from = rs->n_rules;
     ward_status st = WARD_OK;
+    if (n_rules <= (R.end - R.pos) / 8 && rs->n_rules + n_rules > rs->cap_rules) {
+        /* room for them all at once (a rule takes at least 8 bytes) */
+        ward_rule *nr = realloc(rs->rules, (rs->n_rules + n_rules) * sizeof *nr);
+        if (!nr)
+            return WARD_ENOMEM;
+        rs->rules = nr;
+        rs->cap_rules = rs->n_rules + n_rules;
+    }
     for (uint32_t i = 0; st == WARD_OK && i < n_rules; i++) {
         ward_rule r;
         st = r_rule(&R, &r);
