@@ -470,9 +470,11 @@ static ward_status finish(struct ward_engine *e)
         if (e->rules[i].hs_mode == WARD_HS_NONE && e->rules[i].regex)
             e->pcre_only[e->n_pcre_only++] = i;
     /* Capture counts without compiling PCRE2 code: an upper bound from the
-     * pattern text is enough to size per-thread match data. */
-    uint32_t most = 1;
-    for (size_t i = 0; i < e->n_rules; i++) {
+     * pattern text is enough to size per-thread match data.  The compiled
+     * catalog knows it: counting would read every regex of it, which
+     * start-up otherwise never touches. */
+    uint32_t most = e->max_groups ? e->max_groups : 1;
+    for (size_t i = 0; !e->max_groups && i < e->n_rules; i++) {
         uint32_t g = 0;
         for (const char *p = e->rules[i].regex; p && *p; p++)
             if (*p == '\\' && p[1])
@@ -574,6 +576,7 @@ ward_status ward_engine_new(const ward_engine_options *opts, ward_engine **out, 
         e->prefixes = rs.prefixes;
         e->n_prefixes = rs.n_prefixes;
         e->prefixes_borrowed = 1;
+        e->max_groups = rs.max_groups;
     } else {
         free(rs.prefixes);
     }

@@ -160,6 +160,7 @@ typedef struct ward_ruleset {
     /* out: the rules are the compiled catalog's alone, in its order (a
      * config may have added allowlists), so its database and prefixes fit */
     int catalog_intact;
+    uint32_t max_groups;          /* out: the most capture groups in the catalog's regexes */
 } ward_ruleset;
 
 /* rules.c: load rule tables from TOML text into rs, after whatever its
@@ -177,14 +178,15 @@ ward_status ward_rules_load(ward_ruleset *rs, const char *name, const char *text
 ward_status ward_rules_load_builtin(ward_ruleset *rs, char *err, size_t errlen);
 ward_status ward_rules_load_builtin_toml(ward_ruleset *rs, char *err, size_t errlen);
 /* rules.c: the compiled form of a rule set (the catalog as it loads into
- * an empty one) and of the provider prefixes the engine derives from it,
+ * an empty one) and of what the engine derives from it (provider prefixes,
+ * max_groups),
  * for ward-dbgen; and loading that into rs as the TOML would load, rules
  * pointing into b (which must outlive them), the prefixes into
  * rs->prefixes unless set already. */
 ward_status ward_catalog_serialize(const ward_rule *rules, size_t n_rules,
                                    const ward_allowlist *globals, size_t n_globals,
                                    char *const *prefixes, size_t n_prefixes,
-                                   unsigned char **out, size_t *len);
+                                   uint32_t max_groups, unsigned char **out, size_t *len);
 ward_status ward_catalog_load(ward_ruleset *rs, const unsigned char *b, size_t len, char *err,
                               size_t errlen);
 ward_status ward_rules_load_file(ward_ruleset *rs, const char *path, char *err,

@@ -1094,6 +1094,7 @@ ward_status ward_rules_load(ward_ruleset *e, const char *name, const char *text,
  *
  *   header    "WARDCAT\0"  u32 version  u32 length  u32 n_rules
  *             u32 n_globals  u32 n_prefixes  u32 pool (the string pool's offset)
+ *             u32 max_groups
  *   body      n_rules x rule, n_globals x { u32 slots, allowlist },
  *             n_prefixes x str
  *   pool      NUL-terminated strings, each once; the blob ends with it
@@ -1115,12 +1116,12 @@ ward_status ward_rules_load(ward_ruleset *e, const char *name, const char *text,
  * arrays need (compiled regexes and their sources included).  What the engine
  * computes at start-up from the rules (hs_mode, max_width) comes from the
  * serialised database; the prefixes come from here when the rules are the
- * catalog's alone.  Regexes of rule paths and allowlists are compiled at
+ * catalog's alone, and so does the most capture groups any regex has.  Regexes of rule paths and allowlists are compiled at
  * load, as from TOML: the catalog has a handful. */
 
 static const char catalog_magic[8] = "WARDCAT";
 #define CATALOG_VERSION 1u
-#define CATALOG_HEAD 32u
+#define CATALOG_HEAD 36u
 #define CATALOG_NULL 0xffffffffu
 
 typedef struct wbuf {
@@ -1264,15 +1265,15 @@ static void w_rule(wbuf *w, wpool *P, const ward_rule *r)
 ward_status ward_catalog_serialize(const ward_rule *rules, size_t n_rules,
                                    const ward_allowlist *globals, size_t n_globals,
                                    char *const *prefixes, size_t n_prefixes,
-                                   unsigned char **out, size_t *len)
+                                   uint32_t max_groups, unsigned char **out, size_t *len)
 {
     wbuf w = {0};
     wpool P = {0};
     *out = NULL;
     *len = 0;
     w_bytes(&w, catalog_magic, 8);
-    for (int i = 0; i < 6; i++)
-        w_u32(&w, 0); /* version, length, counts and pool: below */
+    for (int i = 0; i < 7; i++)
+        w_u32(&w, 0); /* version, length, counts, pool, groups: below */
     for (size_t i = 0; i < n_rules; i++)
         w_rule(&w, &P, &rules[i]);
     for (size_t i = 0; i < n_globals; i++) {
@@ -1289,11 +1290,12 @@ ward_status ward_catalog_serialize(const ward_rule *rules, size_t n_rules,
     else if (w.n >= CATALOG_NULL || n_rules >= CATALOG_NULL)
         st = WARD_ETOOBIG;
     if (st == WARD_OK) {
-        uint32_t head[6] = {CATALOG_VERSION,     (uint32_t)w.n,          (uint32_t)n_rules,
-                            (uint32_t)n_globals, (uint32_t)n_prefixes,   (uint32_t)pool};
+        uint32_t head[7] = {CATALOG_VERSION,     (uint32_t)w.n,        (uint32_t)n_rules,
+                            (uint32_t)n_globals, (uint32_t)n_prefixes, (uint32_t)pool,
+                            max_groups};
         size_t end = w.n;
         w.n = 8;
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < 7; i++)
             w_u32(&w, head[i]);
         w.n = end;
         *out = w.p;
@@ -1495,9 +1497,11 @@ ward_status ward_catalog_load(ward_ruleset *rs, const unsigned char *b, size_t l
         return WARD_OK;
     rdr R = {.b = b, .pos = 8, .end = CATALOG_HEAD};
     uint32_t version = 0, total = 0, n_rules = 0, n_globals = 0, n_prefixes = 0, pool = 0;
+    uint32_t groups = 0;
     if (len >= CATALOG_HEAD && !memcmp(b, catalog_magic, 8)) {
         version = r_u32(&R), total = r_u32(&R), n_rules = r_u32(&R);
         n_globals = r_u32(&R), n_prefixes = r_u32(&R), pool = r_u32(&R);
+        groups = r_u32(&R);
     }
     if (version != CATALOG_VERSION || total != len || pool < CATALOG_HEAD || pool >= len ||
         b[len - 1] != '\0') {
@@ -1566,5 +1570,7 @@ ward_status ward_catalog_load(ward_ruleset *rs, const unsigned char *b, size_t l
         ward_set_err(err, errlen, "a regex of the compiled rule catalog does not compile");
     }
     rs->catalog_intact = st == WARD_OK && was_empty;
+    if (rs->catalog_intact)
+        rs->max_groups = groups;
     return st;
 }

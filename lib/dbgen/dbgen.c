@@ -80,7 +80,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (ward_catalog_serialize(e->rules, e->n_rules, e->allowlists, e->n_allowlists, e->prefixes,
-                               e->n_prefixes, &cat, &cat_len)) {
+                               e->n_prefixes, e->max_groups, &cat, &cat_len)) {
         fprintf(stderr, "ward-dbgen: cannot serialise the catalog\n");
         free(blob);
         ward_engine_free(e);

@@ -305,13 +305,14 @@ static void test_round_trip_of_every_key(void)
     unsigned char *blob = NULL;
     size_t len = 0;
     CHECK_INT(ward_catalog_serialize(t.rules, t.n_rules, t.allowlists, t.n_allowlists, prefixes,
-                                     2, &blob, &len),
+                                     2, 3, &blob, &len),
               WARD_OK);
     CHECK_INT(ward_catalog_load(&b, blob, len, err, sizeof err), WARD_OK);
     same_rules(t.rules, t.n_rules, b.rules, b.n_rules, 0);
     same_globals(t.allowlists, t.n_allowlists, b.allowlists, b.n_allowlists);
     same_strv("(set)", "prefixes", prefixes, 2, b.prefixes, b.n_prefixes);
     CHECK(b.catalog_intact);
+    CHECK_INT(b.max_groups, 3);
     ward_ruleset_free(&b);
 
     /* loaded after rules of the same id, it replaces them in place */
@@ -346,7 +347,7 @@ static void test_damaged_blob(void)
     unsigned char *blob = NULL;
     size_t len = 0;
     CHECK_INT(ward_catalog_serialize(t.rules, t.n_rules, t.allowlists, t.n_allowlists, NULL, 0,
-                                     &blob, &len),
+                                     0, &blob, &len),
               WARD_OK);
     ward_ruleset_free(&t);
     if (!blob)
