@@ -4,10 +4,11 @@
  * scanned once for all rules.  Compiling that database takes far longer than
  * a pre-commit hook or an editor can wait, so it is compiled once and
  * serialised: the built-in catalog's database is made at build time and
- * embedded (builtin.c); a custom rule set's is cached on disk under a hash of
- * its regexes.  A blob is only trusted when its hash matches the rules now
- * loaded, and Vectorscan itself refuses one made for another CPU, in which
- * case we compile afresh.
+ * embedded (builtin_db.c, beside the catalog's rules in compiled form); a
+ * custom rule set's is cached on disk under a hash of its regexes.  A blob is
+ * only trusted when its hash matches the rules now loaded, or when they are
+ * the catalog's own unchanged, and Vectorscan itself refuses one made for
+ * another CPU, in which case we compile afresh.
  *
  * Blob layout (little-endian host order; the blob never leaves the machine
  * that made it, or the build that embedded it):
