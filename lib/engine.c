@@ -4,10 +4,11 @@
  * scanned once for all rules.  Compiling that database takes far longer than
  * a pre-commit hook or an editor can wait, so it is compiled once and
  * serialised: the built-in catalog's database is made at build time and
- * embedded (builtin.c); a custom rule set's is cached on disk under a hash of
- * its regexes.  A blob is only trusted when its hash matches the rules now
- * loaded, and Vectorscan itself refuses one made for another CPU, in which
- * case we compile afresh.
+ * embedded (builtin_db.c, beside the catalog's rules in compiled form); a
+ * custom rule set's is cached on disk under a hash of its regexes.  A blob is
+ * only trusted when its hash matches the rules now loaded, or when they are
+ * the catalog's own unchanged, and Vectorscan itself refuses one made for
+ * another CPU, in which case we compile afresh.
  *
  * Blob layout (little-endian host order; the blob never leaves the machine
  * that made it, or the build that embedded it):
@@ -470,9 +471,11 @@ static ward_status finish(struct ward_engine *e)
         if (e->rules[i].hs_mode == WARD_HS_NONE && e->rules[i].regex)
             e->pcre_only[e->n_pcre_only++] = i;
     /* Capture counts without compiling PCRE2 code: an upper bound from the
-     * pattern text is enough to size per-thread match data. */
-    uint32_t most = 1;
-    for (size_t i = 0; i < e->n_rules; i++) {
+     * pattern text is enough to size per-thread match data.  The compiled
+     * catalog knows it: counting would read every regex of it, which
+     * start-up otherwise never touches. */
+    uint32_t most = e->max_groups ? e->max_groups : 1;
+    for (size_t i = 0; !e->max_groups && i < e->n_rules; i++) {
         uint32_t g = 0;
         for (const char *p = e->rules[i].regex; p && *p; p++)
             if (*p == '\\' && p[1])
@@ -487,8 +490,8 @@ static ward_status finish(struct ward_engine *e)
      * the literal start of each rule's secret group, and keywords that end
      * in a separator.  A generic finding whose value starts with one is a
      * near miss of that provider's format (a wrong length, a test value),
-     * not a secret of unknown kind. */
-    for (size_t i = 0; i < e->n_rules; i++) {
+     * not a secret of unknown kind.  The compiled catalog brings its own. */
+    for (size_t i = 0; !e->prefixes_borrowed && i < e->n_rules; i++) {
         const ward_rule *r = &e->rules[i];
         if (r->generic)
             continue;
@@ -566,6 +569,18 @@ ward_status ward_engine_new(const ward_engine_options *opts, ward_engine **out, 
         st = ward_rules_load_builtin(&rs, err, errlen);
         e->catalog_only = 1;
     }
+    /* A config that only adds allowlists leaves the catalog's rules as they
+     * were: its database needs no hash to be trusted, its prefixes hold. */
+    if (rs.catalog_intact)
+        e->catalog_only = 1;
+    if (e->catalog_only && rs.prefixes) {
+        e->prefixes = rs.prefixes;
+        e->n_prefixes = rs.n_prefixes;
+        e->prefixes_borrowed = 1;
+        e->max_groups = rs.max_groups;
+    } else {
+        free(rs.prefixes);
+    }
     /* The engine takes the rule set over, loaded or not (it frees it). */
     e->rules = rs.rules;
     e->n_rules = rs.n_rules;
@@ -599,7 +614,7 @@ void ward_engine_free(ward_engine *e)
     if (e->db)
         hs_free_database(e->db);
     free(e->pcre_only);
-    for (size_t i = 0; i < e->n_prefixes; i++)
+    for (size_t i = 0; !e->prefixes_borrowed && i < e->n_prefixes; i++)
         free(e->prefixes[i]);
     free(e->prefixes);
     pthread_mutex_destroy(&e->lazy_lock);

@@ -41,8 +41,10 @@ typedef struct ward_allowlist {
     int condition_and;            /* all set criteria must hold, not any */
     enum ward_regex_target target;
     pcre2_code **regexes;
+    char **regex_src;             /* regexes[i] compiled from regex_src[i] */
     size_t n_regexes;
     pcre2_code **paths;
+    char **path_src;
     size_t n_paths;
     char **stopwords;             /* lowercase */
     size_t n_stopwords;
@@ -50,6 +52,11 @@ typedef struct ward_allowlist {
     size_t n_target_rules;
     char **commits;               /* lowercase hex: ids or prefixes of at least 7 */
     size_t n_commits;
+    /* Loaded from the compiled-in catalog (rules.c, ward_catalog_load): the
+     * strings point into it and the pointer arrays live in block; only
+     * block and the compiled regexes are the allowlist's own. */
+    int borrowed;
+    void *block;
 } ward_allowlist;
 
 typedef struct ward_rule {
@@ -64,6 +71,7 @@ typedef struct ward_rule {
     int generic;                  /* extra filters for assignment-style rules */
     char **keywords;              /* lowercase */
     size_t n_keywords;
+    char *path;                   /* path_re's source, or NULL */
     pcre2_code *path_re;
     ward_allowlist *allowlists;
     size_t n_allowlists;
@@ -95,6 +103,10 @@ typedef struct ward_rule {
      * rules that never fire; published with release/acquire. */
     _Atomic(pcre2_code *) re;
     _Atomic int re_failed;
+    /* Loaded from the compiled-in catalog: as for ward_allowlist, strings
+     * point into it, and block holds the pointer arrays and allowlists. */
+    int borrowed;
+    void *block;
 } ward_rule;
 
 struct ward_engine {
@@ -113,6 +125,7 @@ struct ward_engine {
     uint32_t max_groups;          /* most capture groups in any regex */
     char **prefixes;              /* provider token prefixes, lowercase */
     size_t n_prefixes;
+    int prefixes_borrowed;        /* the strings are the catalog's: free only the array */
     char **warnings;
     size_t n_warnings;
     pthread_mutex_t lazy_lock;
@@ -140,6 +153,14 @@ typedef struct ward_ruleset {
     size_t n_warnings;
     int no_builtin;               /* in: an [extend] of the catalog loads nothing */
     size_t catalog_from;          /* where the catalog's rules begin, while it loads */
+    /* out: the provider prefixes of the compiled catalog, when it loaded
+     * (the array is the set's own, the strings point into the catalog). */
+    char **prefixes;
+    size_t n_prefixes;
+    /* out: the rules are the compiled catalog's alone, in its order (a
+     * config may have added allowlists), so its database and prefixes fit */
+    int catalog_intact;
+    uint32_t max_groups;          /* out: the most capture groups in the catalog's regexes */
 } ward_ruleset;
 
 /* rules.c: load rule tables from TOML text into rs, after whatever its
@@ -150,7 +171,24 @@ typedef struct ward_ruleset {
 #define WARD_MAX_EXTEND_DEPTH 4
 ward_status ward_rules_load(ward_ruleset *rs, const char *name, const char *text,
                             size_t len, int depth, char *err, size_t errlen);
+/* The embedded catalog: from its compiled form (ward_builtin_catalog) when
+ * there is one, else from its TOML (ward-dbgen, which makes the compiled
+ * form, has none); WARD_CATALOG_TOML=1 in the environment asks for the TOML
+ * (to debug the compiled form). */
 ward_status ward_rules_load_builtin(ward_ruleset *rs, char *err, size_t errlen);
+ward_status ward_rules_load_builtin_toml(ward_ruleset *rs, char *err, size_t errlen);
+/* rules.c: the compiled form of a rule set (the catalog as it loads into
+ * an empty one) and of what the engine derives from it (provider prefixes,
+ * max_groups),
+ * for ward-dbgen; and loading that into rs as the TOML would load, rules
+ * pointing into b (which must outlive them), the prefixes into
+ * rs->prefixes unless set already. */
+ward_status ward_catalog_serialize(const ward_rule *rules, size_t n_rules,
+                                   const ward_allowlist *globals, size_t n_globals,
+                                   char *const *prefixes, size_t n_prefixes,
+                                   uint32_t max_groups, unsigned char **out, size_t *len);
+ward_status ward_catalog_load(ward_ruleset *rs, const unsigned char *b, size_t len, char *err,
+                              size_t errlen);
 ward_status ward_rules_load_file(ward_ruleset *rs, const char *path, char *err,
                                  size_t errlen);
 void ward_ruleset_free(ward_ruleset *rs);
@@ -190,13 +228,16 @@ const char *ward_memmem_ci(const char *hay, size_t hlen, const char *needle, siz
 ward_status ward_take_options(void *dst, size_t ours, const void *src);
 
 /* Generated at build time: the embedded catalog (builtin_rules.c, by
- * cmake/embed.cmake) and its serialised database (builtin_db.c, by lib/dbgen). */
+ * cmake/embed.cmake), its serialised database and its rules in compiled form
+ * (builtin_db.c, by lib/dbgen). */
 extern const char *const ward_builtin_rule_names[];
 extern const char *const ward_builtin_rule_texts[];
 extern const size_t ward_builtin_rule_lens[];
 extern const size_t ward_builtin_rule_count;
 extern const unsigned char ward_builtin_db[];
 extern const size_t ward_builtin_db_len;
+extern const unsigned char ward_builtin_catalog[]; /* ward_catalog_serialize's; 0 long in ward-dbgen */
+extern const size_t ward_builtin_catalog_len;
 
 /* Chunked scanning, shared by ward_scan_buffer and the walker. */
 typedef struct ward_chunk {

@@ -7,6 +7,11 @@
  * for a newer gitleaks still loads.  Regexes of allowlists and rule paths
  * are compiled here, eagerly: they are few, and an error in them is a
  * configuration error the user should see at once.
+ *
+ * The built-in catalog is loaded from TOML only at build time: ward-dbgen
+ * writes the loaded rules in a compiled form (the end of this file) that
+ * ward reads back at start-up; a user's config still goes through TOML and
+ * merges with it as before.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -71,44 +76,53 @@ void ward_allowlist_free(ward_allowlist *a)
 {
     if (!a)
         return;
-    free(a->description);
     for (size_t i = 0; i < a->n_regexes; i++)
         pcre2_code_free(a->regexes[i]);
-    free(a->regexes);
     for (size_t i = 0; i < a->n_paths; i++)
         pcre2_code_free(a->paths[i]);
-    free(a->paths);
-    free_strv(a->stopwords, a->n_stopwords);
-    free_strv(a->commits, a->n_commits);
-    free_strv(a->target_rules, a->n_target_rules);
+    if (!a->borrowed) {
+        free(a->description);
+        free(a->regexes);
+        free_strv(a->regex_src, a->n_regexes);
+        free(a->paths);
+        free_strv(a->path_src, a->n_paths);
+        free_strv(a->stopwords, a->n_stopwords);
+        free_strv(a->commits, a->n_commits);
+        free_strv(a->target_rules, a->n_target_rules);
+    }
+    free(a->block);
 }
 
 void ward_rules_free_rule(ward_rule *r)
 {
-    free(r->id);
-    free(r->description);
-    free(r->regex);
-    free(r->validator_name);
-    free_strv(r->keywords, r->n_keywords);
     if (r->path_re)
         pcre2_code_free(r->path_re);
     for (size_t i = 0; i < r->n_allowlists; i++)
         ward_allowlist_free(&r->allowlists[i]);
-    free(r->allowlists);
-    free_strv(r->positive, r->n_positive);
-    free_strv(r->negative, r->n_negative);
-    free(r->revoke);
-    free(r->hs_regex);
-    free(r->loose);
-    free(r->reason);
-    free_strv(r->pairs, r->n_pairs);
-    free(r->pair_reason);
     pcre2_code *lre = atomic_load(&r->loose_re);
     if (lre)
         pcre2_code_free(lre);
     pcre2_code *re = atomic_load(&r->re);
     if (re)
         pcre2_code_free(re);
+    if (!r->borrowed) {
+        free(r->id);
+        free(r->description);
+        free(r->regex);
+        free(r->validator_name);
+        free_strv(r->keywords, r->n_keywords);
+        free(r->path);
+        free(r->allowlists);
+        free_strv(r->positive, r->n_positive);
+        free_strv(r->negative, r->n_negative);
+        free(r->revoke);
+        free(r->hs_regex);
+        free(r->loose);
+        free(r->reason);
+        free_strv(r->pairs, r->n_pairs);
+        free(r->pair_reason);
+    }
+    free(r->block);
     memset(r, 0, sizeof *r);
 }
 
@@ -204,6 +218,7 @@ void ward_ruleset_free(ward_ruleset *rs)
     for (size_t i = 0; i < rs->n_warnings; i++)
         free(rs->warnings[i]);
     free(rs->warnings);
+    free(rs->prefixes);
     memset(rs, 0, sizeof *rs);
 }
 
@@ -269,29 +284,34 @@ static ward_status get_strv(loader *L, const toml_value *v, const char *what, in
     return WARD_OK;
 }
 
+/* Reads a list of regexes: their sources into *src, compiled into *out
+ * (multiline, as gitleaks).  On failure neither is kept. */
 static ward_status compile_list(loader *L, const toml_value *v, const char *what,
-                                pcre2_code ***out, size_t *n)
+                                pcre2_code ***out, char ***src, size_t *n)
 {
-    char **src;
     size_t ns;
-    ward_status st = get_strv(L, v, what, 0, &src, &ns);
+    ward_status st = get_strv(L, v, what, 0, src, &ns);
     *out = NULL;
     *n = 0;
-    if (st == WARD_OK && ns) {
-        *out = calloc(ns, sizeof(pcre2_code *));
-        if (!*out)
-            st = WARD_ENOMEM;
-        for (size_t i = 0; st == WARD_OK && i < ns; i++) {
-            char msg[200];
-            (*out)[i] = ward_pcre_compile(src[i], PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, 0, msg,
-                                          sizeof msg);
-            if (!(*out)[i])
-                st = fail(L, v, "bad regex in '%s': %s", what, msg);
-            else
-                (*n)++;
-        }
+    if (st == WARD_OK && ns && !(*out = calloc(ns, sizeof(pcre2_code *))))
+        st = WARD_ENOMEM;
+    for (size_t i = 0; st == WARD_OK && i < ns; i++) {
+        char msg[200];
+        (*out)[i] = ward_pcre_compile((*src)[i], PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, 0, msg,
+                                      sizeof msg);
+        if (!(*out)[i])
+            st = fail(L, v, "bad regex in '%s': %s", what, msg);
     }
-    free_strv(src, ns);
+    if (st == WARD_OK) {
+        *n = ns;
+        return WARD_OK;
+    }
+    for (size_t i = 0; *out && i < ns; i++)
+        pcre2_code_free((*out)[i]);
+    free(*out);
+    free_strv(*src, ns);
+    *out = NULL;
+    *src = NULL;
     return st;
 }
 
@@ -325,9 +345,9 @@ static ward_status load_allowlist(loader *L, const toml_value *t, int global,
             else
                 st = fail(L, v, "'regexTarget' must be \"secret\", \"match\" or \"line\"");
         } else if (!strcmp(k, "regexes")) {
-            st = compile_list(L, v, "regexes", &a->regexes, &a->n_regexes);
+            st = compile_list(L, v, "regexes", &a->regexes, &a->regex_src, &a->n_regexes);
         } else if (!strcmp(k, "paths")) {
-            st = compile_list(L, v, "paths", &a->paths, &a->n_paths);
+            st = compile_list(L, v, "paths", &a->paths, &a->path_src, &a->n_paths);
         } else if (!strcmp(k, "stopwords")) {
             st = get_strv(L, v, "stopwords", 1, &a->stopwords, &a->n_stopwords);
         } else if (global && !strcmp(k, "targetRules")) {
@@ -751,6 +771,8 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
             else if (!(r->path_re = ward_pcre_compile(s, PCRE2_ZERO_TERMINATED, 0, 0, msg,
                                                       sizeof msg)))
                 st = fail(L, v, "bad 'path' regex: %s", msg);
+            else
+                st = dup_into(&r->path, s);
         } else if (!strcmp(k, "allowlist")) {
             single_allow = v;
         } else if (!strcmp(k, "allowlists")) {
@@ -898,6 +920,7 @@ static ward_status load_rule(loader *L, const toml_value *t, ward_rule *r)
  * says so), so its rules are compared only with those loaded before it. */
 static ward_status add_rule(ward_ruleset *e, ward_rule *r, size_t older)
 {
+    e->catalog_intact = 0;
     for (size_t i = 0; i < older; i++)
         if (!strcmp(e->rules[i].id, r->id)) {
             ward_rules_free_rule(&e->rules[i]);
@@ -916,7 +939,7 @@ static ward_status add_rule(ward_ruleset *e, ward_rule *r, size_t older)
     return WARD_OK;
 }
 
-static ward_status load_builtin(ward_ruleset *e, char *err, size_t errlen)
+static ward_status load_builtin_toml(ward_ruleset *e, char *err, size_t errlen)
 {
     if (e->no_builtin)
         return WARD_OK;
@@ -931,9 +954,24 @@ static ward_status load_builtin(ward_ruleset *e, char *err, size_t errlen)
     return WARD_OK;
 }
 
+static ward_status load_builtin(ward_ruleset *e, char *err, size_t errlen)
+{
+    if (e->no_builtin)
+        return WARD_OK;
+    const char *toml = getenv("WARD_CATALOG_TOML");
+    if (!ward_builtin_catalog_len || (toml && *toml && strcmp(toml, "0")))
+        return load_builtin_toml(e, err, errlen);
+    return ward_catalog_load(e, ward_builtin_catalog, ward_builtin_catalog_len, err, errlen);
+}
+
 ward_status ward_rules_load_builtin(ward_ruleset *e, char *err, size_t errlen)
 {
     return load_builtin(e, err, errlen);
+}
+
+ward_status ward_rules_load_builtin_toml(ward_ruleset *e, char *err, size_t errlen)
+{
+    return load_builtin_toml(e, err, errlen);
 }
 
 static ward_status load_file(ward_ruleset *e, const char *path, int depth, char *err,
@@ -1025,6 +1063,7 @@ ward_status ward_rules_load(ward_ruleset *e, const char *name, const char *text,
         for (size_t i = 0; st == WARD_OK && i < n; i++)
             for (size_t j = 0; j < e->n_rules; j++)
                 if (!strcmp(e->rules[j].id, v[i])) {
+                    e->catalog_intact = 0;
                     ward_rules_free_rule(&e->rules[j]);
                     memmove(&e->rules[j], &e->rules[j + 1],
                             (e->n_rules - j - 1) * sizeof e->rules[0]);
@@ -1042,5 +1081,496 @@ ward_status ward_rules_load(ward_ruleset *e, const char *name, const char *text,
                              ward_toml_line(ward_toml_value_at(root, i)), k);
     }
     ward_toml_free(root);
+    return st;
+}
+
+/* ---------------------------------------------------- the compiled catalog
+ *
+ * Parsing 520 KB of TOML and analysing 675 regexes took most of ward's
+ * start-up, so ward-dbgen does it once at build time and writes the result
+ * in this form into builtin_db.c; ward reads it back with no parsing, no
+ * copies (a rule loaded so points into the blob and says so in `borrowed`)
+ * and one allocation per rule for its pointer arrays.
+ *
+ *   header    "WARDCAT\0"  u32 version  u32 length  u32 n_rules
+ *             u32 n_globals  u32 n_prefixes  u32 pool (the string pool's offset)
+ *             u32 max_groups
+ *   body      n_rules x rule, n_globals x { u32 slots, allowlist },
+ *             n_prefixes x str
+ *   pool      NUL-terminated strings, each once; the blob ends with it
+ *
+ *   rule      u32 slots  u32 n_allowlists
+ *             str id, description, regex, path, validator_name, revoke,
+ *                 hs_regex, loose, reason, pair_reason
+ *             u32 secret_group, confidence, generic, kw_gate
+ *             u64 entropy (its IEEE 754 bits)
+ *             strv keywords, positive, negative, pairs
+ *             n_allowlists x allowlist
+ *   allowlist str description  u32 condition_and, target
+ *             strv regexes, paths, stopwords, target_rules, commits
+ *   str       u32 offset into the pool, or ~0 for NULL
+ *   strv      u32 n, n x str
+ *
+ * Integers are little-endian; offsets make it position-independent (no
+ * relocations to apply at start-up).  `slots` is how many pointers the
+ * arrays need (compiled regexes and their sources included).  What the engine
+ * computes at start-up from the rules (hs_mode, max_width) comes from the
+ * serialised database; the prefixes come from here when the rules are the
+ * catalog's alone, and so does the most capture groups any regex has.  Regexes of rule paths and allowlists are compiled at
+ * load, as from TOML: the catalog has a handful. */
+
+static const char catalog_magic[8] = "WARDCAT";
+#define CATALOG_VERSION 1u
+#define CATALOG_HEAD 36u
+#define CATALOG_NULL 0xffffffffu
+
+typedef struct wbuf {
+    unsigned char *p;
+    size_t n, cap;
+    int oom;
+} wbuf;
+
+static void w_bytes(wbuf *w, const void *v, size_t n)
+{
+    if (w->oom)
+        return;
+    if (w->n + n > w->cap) {
+        size_t nc = w->cap ? w->cap : 4096;
+        while (nc < w->n + n)
+            nc *= 2;
+        unsigned char *np = realloc(w->p, nc);
+        if (!np) {
+            w->oom = 1;
+            return;
+        }
+        w->p = np;
+        w->cap = nc;
+    }
+    memcpy(w->p + w->n, v, n);
+    w->n += n;
+}
+
+static void w_u32(wbuf *w, uint32_t v)
+{
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    w_bytes(w, b, 4);
+}
+
+/* The writer's string pool: each distinct string once, found again through
+ * an open-addressing table of offsets + 1. */
+typedef struct wpool {
+    wbuf text;
+    uint32_t *slot;
+    size_t cap, used;
+} wpool;
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static uint32_t pool_add(wpool *P, const char *s)
+{
+    if (P->text.oom)
+        return 0;
+    if (2 * (P->used + 1) > P->cap) {
+        size_t nc = P->cap ? 2 * P->cap : 4096;
+        uint32_t *ns = calloc(nc, sizeof *ns);
+        if (!ns) {
+            P->text.oom = 1;
+            return 0;
+        }
+        for (size_t i = 0; i < P->cap; i++)
+            if (P->slot[i]) {
+                size_t j = str_hash((char *)P->text.p + P->slot[i] - 1) & (nc - 1);
+                while (ns[j])
+                    j = (j + 1) & (nc - 1);
+                ns[j] = P->slot[i];
+            }
+        free(P->slot);
+        P->slot = ns;
+        P->cap = nc;
+    }
+    size_t j = str_hash(s) & (P->cap - 1);
+    for (; P->slot[j]; j = (j + 1) & (P->cap - 1))
+        if (!strcmp((char *)P->text.p + P->slot[j] - 1, s))
+            return P->slot[j] - 1;
+    uint32_t off = (uint32_t)P->text.n;
+    w_bytes(&P->text, s, strlen(s) + 1);
+    P->slot[j] = off + 1;
+    P->used++;
+    return off;
+}
+
+static void w_str(wbuf *w, wpool *P, const char *s)
+{
+    w_u32(w, s ? pool_add(P, s) : CATALOG_NULL);
+}
+
+static void w_strv(wbuf *w, wpool *P, char *const *v, size_t n)
+{
+    w_u32(w, (uint32_t)n);
+    for (size_t i = 0; i < n; i++)
+        w_str(w, P, v[i]);
+}
+
+static size_t allowlist_slots(const ward_allowlist *a)
+{
+    return 2 * a->n_regexes + 2 * a->n_paths + a->n_stopwords + a->n_target_rules + a->n_commits;
+}
+
+static void w_allowlist(wbuf *w, wpool *P, const ward_allowlist *a)
+{
+    w_str(w, P, a->description);
+    w_u32(w, (uint32_t)a->condition_and);
+    w_u32(w, (uint32_t)a->target);
+    w_strv(w, P, a->regex_src, a->n_regexes);
+    w_strv(w, P, a->path_src, a->n_paths);
+    w_strv(w, P, a->stopwords, a->n_stopwords);
+    w_strv(w, P, a->target_rules, a->n_target_rules);
+    w_strv(w, P, a->commits, a->n_commits);
+}
+
+static void w_rule(wbuf *w, wpool *P, const ward_rule *r)
+{
+    size_t slots = r->n_keywords + r->n_positive + r->n_negative + r->n_pairs;
+    for (size_t i = 0; i < r->n_allowlists; i++)
+        slots += allowlist_slots(&r->allowlists[i]);
+    w_u32(w, (uint32_t)slots);
+    w_u32(w, (uint32_t)r->n_allowlists);
+    const char *strs[] = {r->id,     r->description, r->regex,  r->path,   r->validator_name,
+                          r->revoke, r->hs_regex,    r->loose,  r->reason, r->pair_reason};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        w_str(w, P, strs[i]);
+    w_u32(w, (uint32_t)r->secret_group);
+    w_u32(w, (uint32_t)r->confidence);
+    w_u32(w, (uint32_t)r->generic);
+    w_u32(w, (uint32_t)r->kw_gate);
+    uint64_t bits;
+    memcpy(&bits, &r->entropy, 8);
+    w_u32(w, (uint32_t)bits);
+    w_u32(w, (uint32_t)(bits >> 32));
+    w_strv(w, P, r->keywords, r->n_keywords);
+    w_strv(w, P, r->positive, r->n_positive);
+    w_strv(w, P, r->negative, r->n_negative);
+    w_strv(w, P, r->pairs, r->n_pairs);
+    for (size_t i = 0; i < r->n_allowlists; i++)
+        w_allowlist(w, P, &r->allowlists[i]);
+}
+
+ward_status ward_catalog_serialize(const ward_rule *rules, size_t n_rules,
+                                   const ward_allowlist *globals, size_t n_globals,
+                                   char *const *prefixes, size_t n_prefixes,
+                                   uint32_t max_groups, unsigned char **out, size_t *len)
+{
+    wbuf w = {0};
+    wpool P = {0};
+    *out = NULL;
+    *len = 0;
+    w_bytes(&w, catalog_magic, 8);
+    for (int i = 0; i < 7; i++)
+        w_u32(&w, 0); /* version, length, counts, pool, groups: below */
+    for (size_t i = 0; i < n_rules; i++)
+        w_rule(&w, &P, &rules[i]);
+    for (size_t i = 0; i < n_globals; i++) {
+        w_u32(&w, (uint32_t)allowlist_slots(&globals[i]));
+        w_allowlist(&w, &P, &globals[i]);
+    }
+    for (size_t i = 0; i < n_prefixes; i++)
+        w_str(&w, &P, prefixes[i]);
+    size_t pool = w.n;
+    w_bytes(&w, P.text.p, P.text.n);
+    ward_status st = WARD_OK;
+    if (w.oom || P.text.oom)
+        st = WARD_ENOMEM;
+    else if (w.n >= CATALOG_NULL || n_rules >= CATALOG_NULL)
+        st = WARD_ETOOBIG;
+    if (st == WARD_OK) {
+        uint32_t head[7] = {CATALOG_VERSION,     (uint32_t)w.n,        (uint32_t)n_rules,
+                            (uint32_t)n_globals, (uint32_t)n_prefixes, (uint32_t)pool,
+                            max_groups};
+        size_t end = w.n;
+        w.n = 8;
+        for (int i = 0; i < 7; i++)
+            w_u32(&w, head[i]);
+        w.n = end;
+        *out = w.p;
+        *len = w.n;
+    } else {
+        free(w.p);
+    }
+    free(P.text.p);
+    free(P.slot);
+    return st;
+}
+
+/* The reader.  It only ever sees the blob ward-dbgen compiled into this
+ * binary (or, in the tests, one just made by ward_catalog_serialize), yet
+ * every read is checked against the blob's bounds all the same: a check
+ * costs nothing next to the rest, and a bad blob then fails the load
+ * instead of reading past it. */
+typedef struct rdr {
+    const unsigned char *b;
+    size_t pos, end;              /* end: where the pool begins */
+    const char *pool;
+    size_t pool_len;
+    void **slot, **slot_end;      /* the pointer arrays being handed out */
+    int bad;
+} rdr;
+
+static uint32_t r_u32(rdr *R)
+{
+    if (R->bad || R->end - R->pos < 4) {
+        R->bad = 1;
+        return 0;
+    }
+    const unsigned char *p = R->b + R->pos;
+    R->pos += 4;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The strings are the blob's: const data the rules never write (nor free,
+ * being borrowed). */
+static char *r_str(rdr *R)
+{
+    uint32_t off = r_u32(R);
+    if (off == CATALOG_NULL)
+        return NULL;
+    if (off >= R->pool_len) {
+        R->bad = 1;
+        return NULL;
+    }
+    return (char *)(R->pool + off);
+}
+
+/* n pointers from the current allocation. */
+static void **r_slots(rdr *R, size_t n)
+{
+    if (!n || R->bad)
+        return NULL;
+    if ((size_t)(R->slot_end - R->slot) < n) {
+        R->bad = 1;
+        return NULL;
+    }
+    void **v = R->slot;
+    R->slot += n;
+    return v;
+}
+
+static char **r_strv(rdr *R, size_t *n)
+{
+    *n = 0;
+    uint32_t k = r_u32(R);
+    char **v = (char **)r_slots(R, k);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < k; i++)
+        v[i] = r_str(R);
+    *n = R->bad ? 0 : k;
+    return R->bad ? NULL : v;
+}
+
+/* n regexes: their sources and, compiled as load_allowlist does, the code. */
+static ward_status r_regexes(rdr *R, pcre2_code ***code, char ***src, size_t *n)
+{
+    *src = r_strv(R, n);
+    *code = (pcre2_code **)r_slots(R, *n);
+    if (R->bad) {
+        *n = 0;
+        return WARD_ECONFIG;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        char msg[200];
+        if (!((*code)[i] = ward_pcre_compile((*src)[i], PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, 0,
+                                             msg, sizeof msg))) {
+            *n = i; /* the rest are not compiled */
+            return WARD_EREGEX;
+        }
+    }
+    return WARD_OK;
+}
+
+static ward_status r_allowlist(rdr *R, ward_allowlist *a)
+{
+    a->borrowed = 1;
+    a->description = r_str(R);
+    a->condition_and = r_u32(R) != 0;
+    uint32_t t = r_u32(R);
+    if (t > WARD_TARGET_LINE)
+        R->bad = 1;
+    a->target = (enum ward_regex_target)t;
+    ward_status st = r_regexes(R, &a->regexes, &a->regex_src, &a->n_regexes);
+    if (st == WARD_OK)
+        st = r_regexes(R, &a->paths, &a->path_src, &a->n_paths);
+    if (st == WARD_OK) {
+        a->stopwords = r_strv(R, &a->n_stopwords);
+        a->target_rules = r_strv(R, &a->n_target_rules);
+        a->commits = r_strv(R, &a->n_commits);
+    }
+    return st ? st : R->bad ? WARD_ECONFIG : WARD_OK;
+}
+
+/* One allocation for slots pointers, after room for n_allow allowlists. */
+static void *r_block(rdr *R, size_t slots, size_t n_allow)
+{
+    size_t room = R->end - R->pos;
+    /* each slot and allowlist takes at least 4 bytes of the blob */
+    if (R->bad || slots > room / 4 || n_allow > room / 4) {
+        R->bad = 1;
+        return NULL;
+    }
+    size_t size = n_allow * sizeof(ward_allowlist) + slots * sizeof(void *);
+    void *b = size ? calloc(1, size) : NULL;
+    R->slot = R->slot_end = NULL;
+    if (b) {
+        R->slot = (void **)((ward_allowlist *)b + n_allow);
+        R->slot_end = R->slot + slots;
+    }
+    return b;
+}
+
+static ward_status r_rule(rdr *R, ward_rule *r)
+{
+    memset(r, 0, sizeof *r);
+    r->borrowed = 1;
+    uint32_t slots = r_u32(R), n_allow = r_u32(R);
+    r->block = r_block(R, slots, n_allow);
+    if (R->bad)
+        return WARD_ECONFIG;
+    if ((slots || n_allow) && !r->block)
+        return WARD_ENOMEM;
+    r->allowlists = n_allow ? r->block : NULL;
+    r->n_allowlists = n_allow;
+    for (size_t i = 0; i < n_allow; i++)
+        r->allowlists[i].borrowed = 1;
+    r->id = r_str(R);
+    r->description = r_str(R);
+    r->regex = r_str(R);
+    r->path = r_str(R);
+    r->validator_name = r_str(R);
+    r->revoke = r_str(R);
+    r->hs_regex = r_str(R);
+    r->loose = r_str(R);
+    r->reason = r_str(R);
+    r->pair_reason = r_str(R);
+    r->secret_group = (int)r_u32(R);
+    uint32_t conf = r_u32(R);
+    r->confidence = (ward_confidence)conf;
+    r->generic = r_u32(R) != 0;
+    r->kw_gate = r_u32(R) != 0;
+    uint64_t bits = r_u32(R);
+    bits |= (uint64_t)r_u32(R) << 32;
+    memcpy(&r->entropy, &bits, 8);
+    r->keywords = r_strv(R, &r->n_keywords);
+    r->positive = r_strv(R, &r->n_positive);
+    r->negative = r_strv(R, &r->n_negative);
+    r->pairs = r_strv(R, &r->n_pairs);
+    if (!R->bad && (!r->id || !r->description || (!r->regex && !r->path) ||
+                    r->secret_group > 99 || conf > WARD_CONF_HIGH))
+        R->bad = 1;
+    if (!R->bad && r->validator_name && !(r->validator = ward_validator_find(r->validator_name)))
+        R->bad = 1;
+    if (R->bad)
+        return WARD_ECONFIG;
+    if (r->path) {
+        char msg[200];
+        if (!(r->path_re = ward_pcre_compile(r->path, PCRE2_ZERO_TERMINATED, 0, 0, msg,
+                                             sizeof msg)))
+            return WARD_EREGEX;
+    }
+    for (size_t i = 0; i < n_allow; i++) {
+        ward_status st = r_allowlist(R, &r->allowlists[i]);
+        if (st)
+            return st;
+    }
+    return R->slot == R->slot_end ? WARD_OK : WARD_ECONFIG;
+}
+
+ward_status ward_catalog_load(ward_ruleset *rs, const unsigned char *b, size_t len, char *err,
+                              size_t errlen)
+{
+    if (rs->no_builtin)
+        return WARD_OK;
+    rdr R = {.b = b, .pos = 8, .end = CATALOG_HEAD};
+    uint32_t version = 0, total = 0, n_rules = 0, n_globals = 0, n_prefixes = 0, pool = 0;
+    uint32_t groups = 0;
+    if (len >= CATALOG_HEAD && !memcmp(b, catalog_magic, 8)) {
+        version = r_u32(&R), total = r_u32(&R), n_rules = r_u32(&R);
+        n_globals = r_u32(&R), n_prefixes = r_u32(&R), pool = r_u32(&R);
+        groups = r_u32(&R);
+    }
+    if (version != CATALOG_VERSION || total != len || pool < CATALOG_HEAD || pool >= len ||
+        b[len - 1] != '\0') {
+        ward_set_err(err, errlen, "the compiled rule catalog is damaged");
+        return WARD_ECONFIG;
+    }
+    R.end = pool;
+    R.pool = (const char *)b + pool;
+    R.pool_len = len - pool;
+    int was_empty = rs->n_rules == 0;
+    rs->catalog_from = rs->n_rules;
+    ward_status st = WARD_OK;
+    if (n_rules <= (R.end - R.pos) / 8 && rs->n_rules + n_rules > rs->cap_rules) {
+        /* room for them all at once (a rule takes at least 8 bytes) */
+        ward_rule *nr = realloc(rs->rules, (rs->n_rules + n_rules) * sizeof *nr);
+        if (!nr)
+            return WARD_ENOMEM;
+        rs->rules = nr;
+        rs->cap_rules = rs->n_rules + n_rules;
+    }
+    for (uint32_t i = 0; st == WARD_OK && i < n_rules; i++) {
+        ward_rule r;
+        st = r_rule(&R, &r);
+        if (st == WARD_OK)
+            st = add_rule(rs, &r, rs->catalog_from);
+        if (st != WARD_OK)
+            ward_rules_free_rule(&r);
+    }
+    if (st == WARD_OK && n_globals) {
+        if (n_globals > (R.end - R.pos) / 4)
+            st = WARD_ECONFIG;
+        ward_allowlist *a =
+            st ? NULL : realloc(rs->allowlists, (rs->n_allowlists + n_globals) * sizeof *a);
+        if (!st && !a)
+            st = WARD_ENOMEM;
+        if (a)
+            rs->allowlists = a;
+        for (uint32_t i = 0; st == WARD_OK && i < n_globals; i++) {
+            ward_allowlist *g = &rs->allowlists[rs->n_allowlists++];
+            memset(g, 0, sizeof *g);
+            g->block = r_block(&R, r_u32(&R), 0);
+            if (R.bad)
+                st = WARD_ECONFIG;
+            else if (R.slot != R.slot_end && !g->block)
+                st = WARD_ENOMEM;
+            else if (!(st = r_allowlist(&R, g)) && R.slot != R.slot_end)
+                st = WARD_ECONFIG;
+        }
+    }
+    if (st == WARD_OK && !rs->prefixes && n_prefixes) {
+        if (n_prefixes > (R.end - R.pos) / 4)
+            st = WARD_ECONFIG;
+        else if (!(rs->prefixes = calloc(n_prefixes, sizeof(char *))))
+            st = WARD_ENOMEM;
+        for (uint32_t i = 0; st == WARD_OK && i < n_prefixes; i++)
+            if (!(rs->prefixes[i] = r_str(&R)))
+                st = WARD_ECONFIG;
+        if (st == WARD_OK)
+            rs->n_prefixes = n_prefixes;
+    }
+    if (st == WARD_ECONFIG || R.bad) {
+        st = WARD_ECONFIG;
+        ward_set_err(err, errlen, "the compiled rule catalog is damaged");
+    } else if (st == WARD_EREGEX) {
+        st = WARD_ECONFIG;
+        ward_set_err(err, errlen, "a regex of the compiled rule catalog does not compile");
+    }
+    rs->catalog_intact = st == WARD_OK && was_empty;
+    if (rs->catalog_intact)
+        rs->max_groups = groups;
     return st;
 }
