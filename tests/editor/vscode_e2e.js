@@ -251,6 +251,16 @@ async function suggest(text) {
   return (await view(widget)).shown;
 }
 
+// Drops the lines suggest() typed: File: Revert File, and app.py is as on disk.
+async function revert() {
+  await runCommand('File: Revert File');
+  const deadline = Date.now() + 10000;
+  while ((await view(LINES)).shown.includes('y = ')) {
+    check(Date.now() < deadline, `File: Revert File left ${JSON.stringify((await view(LINES)).shown)}`);
+    await page.waitForTimeout(200);
+  }
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: env.WARD_E2E_BROWSER,
@@ -386,7 +396,7 @@ async function main() {
     await expectPageClean('suggestions');
     await shot('suggestions');
     await page.keyboard.press('Escape');
-    await runCommand('File: Revert File');
+    await revert();
   });
 
   // The control: with word-based suggestions turned back on (a user's
@@ -403,14 +413,14 @@ async function main() {
         if (i) await page.waitForTimeout(500); // the settings file is being read
         t = await suggest('y = pr');
         await page.keyboard.press('Escape');
-        await runCommand('File: Revert File');
+        await revert();
       }
       check(t.includes('print'), `with word suggestions on, "print" is not suggested: ${JSON.stringify(t)}`);
       t = await suggest('y = ghp');
       console.log(`     with editor.wordBasedSuggestions on, the suggestions ${leaks(t, token1) ? 'list' : 'do not list'} the secret`);
       await shot('suggestions-control');
       await page.keyboard.press('Escape');
-      await runCommand('File: Revert File');
+      await revert();
     } finally {
       fs.rmSync(path.dirname(settings), { recursive: true, force: true });
     }

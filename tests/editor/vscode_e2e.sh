@@ -76,6 +76,7 @@ cat >"$tmp/user/User/settings.json" <<EOF
   "extensions.autoUpdate": false,
   "extensions.ignoreRecommendations": true,
   "git.openRepositoryInParentFolders": "always",
+  "files.autoSave": "off",
   "diffEditor.renderSideBySide": true,
   "diffEditor.hideUnchangedRegions.enabled": false
 }
