@@ -75,13 +75,17 @@ vs=$cs/lib/vscode
 [ -f "$vs/npm-shrinkwrap.json" ] || die "code-server's lib/vscode is missing"
 
 # VS Code's own dependencies download while argon2 (code-server's password
-# hashing, loaded at start even with --auth none) compiles.
+# hashing, loaded at start even with --auth none) compiles; then VS Code's
+# modules build, spdlog (the longest) first and with both jobs.
 (cd "$vs" && npm_install vscode --omit=dev) & vscode_pid=$!
 # Its binding.gyp takes node-pre-gyp's variables (package.json's "binary").
 build_native "$dir/node_modules/argon2" argon2 --module_name=argon2 \
-  --module_path="$dir/node_modules/argon2/lib/binding/napi-v3" --napi_build_version=3 & argon2_pid=$!
+  --module_path="$dir/node_modules/argon2/lib/binding/napi-v3" --napi_build_version=3 & pids=($!)
 wait $vscode_pid || die "VS Code's dependencies did not install"
-wait $argon2_pid || die "argon2 did not build"
+build_native "$vs/node_modules/@vscode/spdlog" spdlog --jobs=2 & pids+=($!)
+for m in node-pty native-watchdog @vscode/deviceid; do
+  build_native "$vs/node_modules/$m" "${m##*/}" & pids+=($!)
+done
 
 # What code-server's postinstall.sh does besides installing.
 ln -sfn node_modules "$vs/node_modules.asar"
@@ -90,11 +94,6 @@ ln -sfn browser-linux.sh "$vs/bin/helpers/browser.sh"
 # VS Code's search (and extensions) run @vscode/ripgrep's bin/rg.
 mkdir -p "$vs/node_modules/@vscode/ripgrep/bin"
 ln -sfn "$(command -v rg)" "$vs/node_modules/@vscode/ripgrep/bin/rg"
-
-pids=()
-for m in node-pty native-watchdog @vscode/spdlog @vscode/deviceid; do
-  build_native "$vs/node_modules/$m" "${m##*/}" & pids+=($!)
-done
 for p in "${pids[@]}"; do wait "$p" || die "a native module did not build"; done
 
 # Each module loads in this Node.
