@@ -104,10 +104,14 @@ async function watchFrames(tokens) {
     };
     const tick = (now) => {
       if (!w.paused && shown()) {
-        if (w.start === null) w.start = now;
+        if (w.start === null) {
+          w.start = now;
+          w.from = w.step;
+        }
         w.frames++;
       } else if (w.start !== null) {
-        w.runs.push({ step: w.step, ms: Math.round(now - w.start), frames: w.frames });
+        const step = w.from === w.step ? w.step : `${w.from} to ${w.step}`;
+        w.runs.push({ step, ms: Math.round(now - w.start), frames: w.frames });
         w.start = null;
         w.frames = 0;
       }
