@@ -131,8 +131,10 @@ test('files with findings can be excluded from Find in Files', async () => {
   assert.strictEqual(await ext.excludeFromSearch(), 0, 'already there');
 });
 
-test('package.json: word-based suggestions off, the new command listed', () => {
+test('package.json: word-based suggestions off, untitled files by name, the new command listed', () => {
   const pkg = require(path.join(process.env.VSCODE_DIR, 'package.json'));
   assert.strictEqual(pkg.contributes.configurationDefaults['editor.wordBasedSuggestions'], 'off');
+  // An untitled editor's title is otherwise its first line, a secret included.
+  assert.strictEqual(pkg.contributes.configurationDefaults['workbench.editor.untitled.labelFormat'], 'name');
   assert.ok(pkg.contributes.commands.some((c) => c.command === 'ward.excludeFromSearch'));
 });

@@ -10,7 +10,9 @@
 // each gets masked.  The masking state is per workspace (workspaceState);
 // changing `ward.maskSecrets` applies at once.  Word-based suggestions, which
 // would list a secret's text, are off by the extension's configuration
-// defaults (package.json); search results have no hook (docs/lsp.md).
+// defaults (package.json), and so are untitled editors' titles taken from
+// their first line (Untitled-1 instead); search results have no hook
+// (docs/lsp.md).
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 
