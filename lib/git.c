@@ -44,14 +44,17 @@
 #include "pack.h"
 #include "queue.h"
 
-#define RING 256u                  /* jobs in flight */
+#define RING 128u                  /* jobs in flight */
 #define WAKE_BATCH 16u             /* queued jobs that wake the workers */
 #define MAX_PATH_LEN 65536u
 #define MAX_FINDINGS_PER_BLOB 100000u
 /* Caches of resolved objects (delta bases): the walking thread's, for
- * commits and trees, and the workers' together, for blobs. */
-#define WALK_CACHE (32u << 20)
-#define WORKER_CACHE_TOTAL (32u << 20)
+ * commits and trees, and the workers' together, for blobs.  On git/git
+ * (-j2) halving both from 32 MiB took 45 MiB off peak memory for about 8 %
+ * more wall time; with the ring at 128 jobs and pack pages dropped every
+ * 16 MiB, peak RSS went from 410 MiB to 189 MiB (bench/runs). */
+#define WALK_CACHE (16u << 20)
+#define WORKER_CACHE_TOTAL (16u << 20)
 
 
 

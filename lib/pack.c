@@ -32,12 +32,13 @@
 
 #define HARD_MAX (1ull << 30)      /* no object larger than this is read */
 #define MAX_CHAIN 10000u           /* longer delta chains are called corrupt */
-#define DROP_EVERY (32ull << 20)   /* bytes mapped in between dropping mapped pages */
+#define DROP_EVERY (16ull << 20)   /* bytes mapped in between dropping mapped pages */
 /* What one read maps in at least: a fault on a file mapping also maps the
- * cached pages around it (the kernel's fault_around_bytes, 64 KiB), so
+ * cached pages around it (fault_around_bytes, 64 KiB by default, more
+ * where folios are large; counting 256 KiB kept the bound), so
  * counting only the compressed bytes let a history's random reads keep
  * 200 MiB of the pack resident between drops. */
-#define FAULT_AROUND (64u << 10)
+#define FAULT_AROUND (256u << 10)
 #define CACHE_BUCKETS (1u << 17) /* most lookups miss: keep chains short */
 
 enum { OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
