@@ -452,7 +452,9 @@ typedef struct ward_git_callbacks {
  * the repository or a revision cannot be opened, or libgit2 cannot be
  * loaded (libward loads it on the first call that needs a repository:
  * "cannot load 'libgit2.so.1.5': reason"), WARD_EINVAL for a bad range,
- * WARD_ETOOBIG past WARD_GIT_MAX_OBJECTS, or WARD_EABORT. */
+ * WARD_ETOOBIG past 4 G commits, or WARD_EABORT.  There is no limit on the
+ * number of objects (WARD_GIT_MAX_OBJECTS, 5 M, was one before soname 1;
+ * the name stays for programs that print it). */
 #define WARD_GIT_MAX_OBJECTS (5u << 20)
 WARD_API ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git_options *opts,
                           const ward_git_callbacks *cb, char *errbuf, size_t errlen);

@@ -9,7 +9,9 @@
  *
  * Commits come parents first, so whatever a commit shares with its parents
  * is already in a set of ids seen (trees, blobs and gitlinks; open
- * addressing over bare 20-byte ids, capped): one lookup per tree entry skips
+ * addressing over bare 20-byte ids, sized from the packs' object counts
+ * before the walk so it never doubles while full): one lookup per tree
+ * entry skips
  * anything met before at any path.  So every distinct blob is read once,
  * attributed to the first commit in that order which introduced it, and an
  * unchanged subtree is never opened twice.  A blob that only existed in one
@@ -89,31 +91,43 @@ static void oidset_prefetch(const oidset *s, const unsigned char *id)
         __builtin_prefetch(s->slot[oid_hash(id) & (s->cap - 1)]);
 }
 
-/* 1 when added, 0 when already there, -1 out of memory, -2 over the cap. */
+/* Room for n ids at most 70 % full: cap becomes 1024 or more, a power of
+ * two.  0, or -1 out of memory. */
+static int oidset_reserve(oidset *s, size_t n)
+{
+    size_t cap = s->cap ? s->cap : 1024;
+    while (n * 10 > cap * 7) {
+        if (cap > SIZE_MAX / 2 / GIT_OID_RAWSZ)
+            return -1;
+        cap *= 2;
+    }
+    if (cap == s->cap)
+        return 0;
+    unsigned char (*slot)[GIT_OID_RAWSZ] = calloc(cap, GIT_OID_RAWSZ);
+    if (!slot)
+        return -1;
+    for (size_t i = 0; i < s->cap; i++) {
+        if (oid_zero(s->slot[i]))
+            continue;
+        size_t j = oid_hash(s->slot[i]) & (cap - 1);
+        while (!oid_zero(slot[j]))
+            j = (j + 1) & (cap - 1);
+        memcpy(slot[j], s->slot[i], GIT_OID_RAWSZ);
+    }
+    free(s->slot);
+    s->slot = slot;
+    s->cap = cap;
+    return 0;
+}
+
+/* 1 when added, 0 when already there, -1 out of memory. */
 static int oidset_add(oidset *s, const git_oid *oid)
 {
     const unsigned char *id = oid->id;
     if (oid_zero(id))
         return 0;
-    if ((s->n + 1) * 10 > s->cap * 7) {
-        if (s->n >= WARD_GIT_MAX_OBJECTS)
-            return -2;
-        size_t cap = s->cap ? s->cap * 2 : 1024;
-        unsigned char (*slot)[GIT_OID_RAWSZ] = calloc(cap, GIT_OID_RAWSZ);
-        if (!slot)
-            return -1;
-        for (size_t i = 0; i < s->cap; i++) {
-            if (oid_zero(s->slot[i]))
-                continue;
-            size_t j = oid_hash(s->slot[i]) & (cap - 1);
-            while (!oid_zero(slot[j]))
-                j = (j + 1) & (cap - 1);
-            memcpy(slot[j], s->slot[i], GIT_OID_RAWSZ);
-        }
-        free(s->slot);
-        s->slot = slot;
-        s->cap = cap;
-    }
+    if ((s->n + 1) * 10 > s->cap * 7 && oidset_reserve(s, s->n + 1) < 0)
+        return -1;
     /* the first 8 bytes are the hash: compare them as a word first */
     size_t h = oid_hash(id), j = h & (s->cap - 1);
     while (!oid_zero(s->slot[j])) {
@@ -202,8 +216,8 @@ static uint32_t graph_node(graph *g, const git_oid *id, uint8_t flags, int *crea
             return g->index[j];
         j = (j + 1) & (g->icap - 1);
     }
-    if (g->n >= WARD_GIT_MAX_OBJECTS)
-        return UINT32_MAX;
+    if (g->n >= UINT32_MAX - 1)
+        return UINT32_MAX; /* node numbers are 32-bit: 4 G commits */
     if (g->n == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 1024;
         cnode *v = realloc(g->v, cap * sizeof *v);
@@ -421,7 +435,7 @@ static ward_status walk_from(hist *h, const git_oid *start, int hidden)
         return WARD_OK; /* a tip the hidden commits cover */
     uint32_t s = graph_node(g, start, hidden ? N_HIDDEN : 0, &created);
     if (s == UINT32_MAX)
-        return g->n >= WARD_GIT_MAX_OBJECTS ? WARD_ETOOBIG : WARD_ENOMEM;
+        return g->n >= UINT32_MAX - 1 ? WARD_ETOOBIG : WARD_ENOMEM;
     if (!created)
         return WARD_OK;
     ward_status st = WARD_OK;
@@ -469,7 +483,7 @@ static ward_status walk_from(hist *h, const git_oid *start, int hidden)
             int beyond = !hidden && h->limited && !oidset_has(&h->visible, &h->pv[k]);
             uint32_t p = graph_node(g, &h->pv[k], hidden || beyond ? N_HIDDEN : 0, &created);
             if (p == UINT32_MAX) {
-                st = g->n >= WARD_GIT_MAX_OBJECTS ? WARD_ETOOBIG : WARD_ENOMEM;
+                st = g->n >= UINT32_MAX - 1 ? WARD_ETOOBIG : WARD_ENOMEM;
                 break;
             }
             g->par[g->npar++] = p;
@@ -1284,7 +1298,7 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
         off = (size_t)(nul - d) + 1 + GIT_OID_RAWSZ;
         int added = oidset_add(&h->seen, &id);
         if (added < 0) {
-            st = added == -1 ? WARD_ENOMEM : WARD_ETOOBIG;
+            st = WARD_ENOMEM;
             break;
         }
         unsigned kind = mode & 0170000;
@@ -1372,7 +1386,7 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
     char where[80];
     snprintf(where, sizeof where, "the tree of commit %.12s", hex);
     int fresh = oidset_add(&h->seen, &tree);
-    return fresh < 0   ? (fresh == -1 ? WARD_ENOMEM : WARD_ETOOBIG)
+    return fresh < 0   ? WARD_ENOMEM
            : fresh > 0 ? walk_tree(h, p, &tree, where, pb, idx, 0)
                        : WARD_OK;
 }
@@ -1497,6 +1511,13 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
         st = WARD_ENOMEM;
         goto out;
     }
+    /* Every packed object is usually reachable: size the set of ids seen
+     * for them at once, instead of doubling it (and holding both copies)
+     * as it fills. */
+    if (h.packs && oidset_reserve(&h.seen, ward_packs_objects(h.packs)) < 0) {
+        st = WARD_ENOMEM;
+        goto out;
+    }
     read_shallow(&h);
     h.partial = is_partial_clone(h.repo) || ward_packs_promisor(h.packs);
     if ((st = collect(&h)))
@@ -1587,7 +1608,7 @@ out:
     git_repository_free(h.repo);
     git_libgit2_shutdown();
     if (st == WARD_ETOOBIG && errbuf && !*errbuf)
-        ward_set_err(errbuf, errlen, "more than %u objects in the history", WARD_GIT_MAX_OBJECTS);
+        ward_set_err(errbuf, errlen, "more than %u commits in the history", UINT32_MAX - 2);
     if (st)
         return st;
     if (h.aborted)
