@@ -4,24 +4,29 @@
 # --batch --unordered`, the floor), in the same run; wall time and peak RSS
 # from /usr/bin/time.  Then `ward staged` on a 10-file commit.  Not a test.
 #
-#   bench/git.sh [--bindir DIR] [--repo PATH] [--commits N]
+#   bench/git.sh [--bindir DIR] [--repo PATH] [--commits N] [--keep DIR]
 #
 # Without --repo it generates a synthetic history with `git fast-import`
 # (N commits, default 20000, each editing a few lines of 3 files of a tree of
 # 2000, with a fake secret planted every 1000 commits) under $TMPDIR, and
 # says so.  Give --repo a clone of git.git (about 85,000 commits) for the
-# figure the issue asks for.
+# figure the issue asks for.  --keep DIR generates into DIR and leaves it
+# there (a later run can pass it as --repo); with more than 100,000 commits
+# the history stays in fast-import's packs, already deltas of each other,
+# since `git gc` of millions of objects takes far longer than any scan.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 bindir=$here/../build
 repo=
 commits=20000
+keep=
 while [ $# -gt 0 ]; do
   case $1 in
     --bindir) bindir=$2; shift 2 ;;
     --repo) repo=$2; shift 2 ;;
     --commits) commits=$2; shift 2 ;;
-    *) echo "usage: bench/git.sh [--bindir DIR] [--repo PATH] [--commits N]" >&2; exit 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    *) echo "usage: bench/git.sh [--bindir DIR] [--repo PATH] [--commits N] [--keep DIR]" >&2; exit 2 ;;
   esac
 done
 bindir=$(cd "$bindir" && pwd)
@@ -33,7 +38,7 @@ export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 
 if [ -z "$repo" ]; then
-  repo=$work/synthetic
+  repo=${keep:-$work/synthetic}
   synthetic=1
   echo "no --repo: generating a synthetic history of $commits commits (git fast-import)"
   git init -q --bare "$repo"
@@ -77,7 +82,7 @@ if [ -z "$repo" ]; then
       }
     }
   }' | git -C "$repo" fast-import --quiet
-  git -C "$repo" gc -q
+  [ "$commits" -gt 100000 ] || git -C "$repo" gc -q
 fi
 
 ncommits=$(git -C "$repo" rev-list --all | wc -l)
@@ -131,7 +136,7 @@ done
 printf '%-44s %8.1f ms (best of 5)\n' "ward staged, 10 files" "$(echo "$best / 1000" | bc -l)"
 echo
 if [ -n "${synthetic:-}" ]; then
-  echo "reproduce: bench/git.sh --bindir $bindir --commits $commits"
+  echo "reproduce: bench/git.sh --bindir $bindir --commits $commits${keep:+ --keep DIR}"
 else
   echo "reproduce: bench/git.sh --bindir $bindir --repo $repo"
 fi
