@@ -1467,13 +1467,10 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
                           const ward_git_callbacks *cb, char *errbuf, size_t errlen)
 {
     ward_git_options oo;
-    if (errbuf && errlen)
-        errbuf[0] = '\0';
-    if (!e || !cb || !cb->on_finding || ward_take_options(&oo, sizeof oo, opts) != WARD_OK)
-        return WARD_EINVAL;
+    ward_status begun = ward_git_begin(e, opts, cb, &oo, errbuf, errlen);
+    if (begun)
+        return begun;
     opts = &oo;
-    if (ward_git2_init(errbuf, errlen))
-        return WARD_EIO;
     /* Bounded memory: every tree and blob is looked at once, so libgit2's
      * object cache (256 MiB by default) buys little; cap it, and the pack
      * windows mapped at once, process-wide (these are global settings).

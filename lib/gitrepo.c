@@ -19,6 +19,19 @@ const char *ward_git_msg(void)
     return e && e->message ? e->message : "unknown error";
 }
 
+ward_status ward_git_begin(const ward_engine *e, const ward_git_options *opts,
+                           const ward_git_callbacks *cb, ward_git_options *out,
+                           char *errbuf, size_t errlen)
+{
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (!e || !cb || !cb->on_finding || ward_take_options(out, sizeof *out, opts) != WARD_OK)
+        return WARD_EINVAL;
+    if (ward_git2_init(errbuf, errlen))
+        return WARD_EIO;
+    return WARD_OK;
+}
+
 ward_status ward_git_open(const char *path, git_repository **repo, char *err, size_t errlen)
 {
     int search = !path || !strcmp(path, ".");

@@ -110,14 +110,11 @@ ward_status ward_scan_staged(const ward_engine *e, const char *repo,
                              char *errbuf, size_t errlen)
 {
     ward_git_options oo;
-    if (errbuf && errlen)
-        errbuf[0] = '\0';
-    if (!e || !cb || !cb->on_finding || ward_take_options(&oo, sizeof oo, opts) != WARD_OK)
-        return WARD_EINVAL;
+    ward_status begun = ward_git_begin(e, opts, cb, &oo, errbuf, errlen);
+    if (begun)
+        return begun;
     opts = &oo;
     uint64_t max_size = opts->max_file_size ? opts->max_file_size : WARD_GIT_MAX_BLOB;
-    if (ward_git2_init(errbuf, errlen))
-        return WARD_EIO;
     git_repository *r = NULL;
     git_index *idx = NULL;
     git_object *head = NULL;
