@@ -1018,6 +1018,7 @@ static const ward_commit *commit_info(pool *p, uint32_t idx, ward_commit *out)
     out->email = a && a->email ? a->email : "";
     out->time = a ? (int64_t)a->when.time : h->g.v[idx].time;
     out->tz_minutes = a ? a->when.offset : 0;
+    out->history = NULL; /* every occurrence: no summary */
     return out;
 }
 
