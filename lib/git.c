@@ -45,6 +45,7 @@
 #include "history.h"
 #include "pack.h"
 #include "queue.h"
+#include "sweep.h"
 
 #define RING 128u                  /* jobs in flight */
 #define WAKE_BATCH 16u             /* queued jobs that wake the workers */
@@ -57,6 +58,8 @@
  * 16 MiB, peak RSS went from 410 MiB to 189 MiB (bench/runs). */
 #define WALK_CACHE (16u << 20)
 #define WORKER_CACHE_TOTAL (16u << 20)
+/* Each sweeping thread's: in pack order a delta follows its base closely. */
+#define SWEEP_CACHE (16u << 20)
 
 
 
@@ -171,6 +174,8 @@ typedef struct cnode {
     uint32_t child_off; /* into graph.child */
     uint32_t nchild;
     uint8_t flags;
+    uint8_t has_digest; /* after a sweep: digest is its tree's */
+    uint64_t digest;
 } cnode;
 
 typedef struct graph {
@@ -270,6 +275,7 @@ typedef struct hist {
     char *err;
     size_t errlen;
     struct pool *pool;         /* while blobs are scanned: events go through its queue */
+    ward_sweep *sweep;         /* a whole history: blobs scanned in pack order first */
 } hist;
 
 static void walk_event(struct pool *p, ward_event_kind kind, ward_skip_kind skip,
@@ -1271,9 +1277,11 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
     }
     const unsigned char *d = obj.data;
     size_t len = obj.len, off = 0;
+    /* After a sweep, a tree it read names the few entries to look at. */
+    int swept = h->sweep && !obj.g && ward_sweep_swept(h->sweep, tid->id);
     /* Most entries are unchanged from the parent and already in the set:
      * the lookups are cache misses, so start loading them all first. */
-    for (const unsigned char *q = d, *end = d + len; q < end;) {
+    for (const unsigned char *q = d, *end = d + len; q < end && !h->sweep;) {
         const unsigned char *nul = memchr(q, '\0', (size_t)(end - q));
         if (!nul || (size_t)(end - nul) < 1 + GIT_OID_RAWSZ)
             break;
@@ -1297,12 +1305,17 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
         git_oid id;
         git_oid_fromraw(&id, nul + 1);
         off = (size_t)(nul - d) + 1 + GIT_OID_RAWSZ;
+        unsigned kind = mode & 0170000;
+        if (h->sweep && kind != 0160000 &&
+            !(swept                ? ward_sweep_wants(h->sweep, id.id)
+              : kind == 0040000 ? !ward_sweep_tree_skip(h->sweep, id.id)
+                                   : !ward_sweep_blob_clean(h->sweep, id.id)))
+            continue; /* the sweep read it: nothing there */
         int added = oidset_add(&h->seen, &id);
         if (added < 0) {
             st = WARD_ENOMEM;
             break;
         }
-        unsigned kind = mode & 0170000;
         if (!added && p->summarise && kind != 0040000 && kind != 0160000 &&
             may_hold(p, &id)) {
             size_t saved;
@@ -1386,6 +1399,19 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
      * unreadable) holds nothing new */
     char where[80];
     snprintf(where, sizeof where, "the tree of commit %.12s", hex);
+    /* After a sweep: a tree with its parent's digest holds the wanted
+     * entries its parent held, at the same paths; the walk met them
+     * there. */
+    if (h->sweep && ward_sweep_digest(h->sweep, tree.id, &n->digest)) {
+        n->has_digest = 1;
+        for (uint32_t k = 0; k < n->npar; k++) {
+            cnode *par = &h->g.v[h->g.par[n->par_off + k]];
+            if (par->has_digest && par->digest == n->digest)
+                return WARD_OK;
+        }
+    }
+    if (h->sweep && ward_sweep_tree_skip(h->sweep, tree.id))
+        return WARD_OK;
     int fresh = oidset_add(&h->seen, &tree);
     return fresh < 0   ? WARD_ENOMEM
            : fresh > 0 ? walk_tree(h, p, &tree, where, pb, idx, 0)
@@ -1458,6 +1484,15 @@ static void emit_summaries(hist *h, pool *p)
     }
 }
 
+static void sweep_progress(uint64_t files, uint64_t bytes, void *user)
+{
+    hist *h = user;
+    if (h->cb->on_progress) {
+        ward_progress pr = {files, bytes, 0, 0, 0};
+        h->cb->on_progress(&pr, h->cb->user);
+    }
+}
+
 static unsigned online_cpus(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1509,15 +1544,37 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
         st = WARD_ENOMEM;
         goto out;
     }
+    read_shallow(&h);
+    h.partial = is_partial_clone(h.repo) || ward_packs_promisor(h.packs);
+    unsigned cpus = online_cpus();
+    /* A whole history: a sweep scans every blob first, in pack order
+     * (sweep.h).  WARD_GIT_SWEEP=0 walks as for a part of one. */
+    const char *sw = getenv("WARD_GIT_SWEEP");
+    int sweep = !(sw && !strcmp(sw, "0")) && !opts->range && !opts->since_commit &&
+                !opts->n_hide && !opts->branch && !h.partial &&
+                ward_sweep_possible(e, h.packs, objdir);
+    if (sw && !strcmp(sw, "1") && !sweep) { /* for tests: say so rather than walk */
+        ward_set_err(errbuf, errlen, "WARD_GIT_SWEEP=1, but this scan cannot sweep (a part of "
+                     "the history, no packs, alternates, or a rule that depends on the path)");
+        st = WARD_EINVAL;
+        goto out;
+    }
+    if (sweep) {
+        ward_sweep_options so = {.e = e, .packs = h.packs, .objects_dir = objdir,
+                                 .max_size = h.max_size, .scan_binary = opts->scan_binary,
+                                 .threads = opts->threads ? opts->threads : cpus,
+                                 .cache_bytes = SWEEP_CACHE, .on_progress = sweep_progress,
+                                 .user = &h};
+        if ((st = ward_sweep_run(&so, &h.sweep)))
+            goto out;
+    }
     /* Every packed object is usually reachable: size the set of ids seen
      * for them at once, instead of doubling it (and holding both copies)
-     * as it fills. */
-    if (h.packs && oidset_reserve(&h.seen, ward_packs_objects(h.packs)) < 0) {
+     * as it fills.  After a sweep, the walk meets few. */
+    if (h.packs && !h.sweep && oidset_reserve(&h.seen, ward_packs_objects(h.packs)) < 0) {
         st = WARD_ENOMEM;
         goto out;
     }
-    read_shallow(&h);
-    h.partial = is_partial_clone(h.repo) || ward_packs_promisor(h.packs);
     if ((st = collect(&h)))
         goto out;
     if ((st = order_commits(&h, &order, &n_order)))
@@ -1535,9 +1592,15 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     clock_gettime(CLOCK_MONOTONIC, &p->last);
     if (git_repository_open_ext(&p->drepo, p->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
         p->drepo = NULL; /* then findings carry the commit id alone */
+    if (h.sweep) {
+        /* what the sweep scanned clean counts as scanned, and a store
+         * records it */
+        ward_sweep_counts(h.sweep, &p->files, &p->bytes);
+        if (cb->blob_scanned)
+            ward_sweep_each_clean(h.sweep, cb->blob_scanned, cb->user);
+    }
     /* The calling thread is busy walking trees, so by default the workers
      * take the other CPUs (with two CPUs, -j1 beat -j2 by a fifth). */
-    unsigned cpus = online_cpus();
     unsigned want = opts->threads ? opts->threads : cpus > 1 ? cpus - 1 : 1;
     if (want > 64)
         want = 64;
@@ -1597,6 +1660,7 @@ out:
     ward_scanner_free(self.sc);
     free(order);
     graph_free(&h.g);
+    ward_sweep_free(h.sweep);
     free(h.seen.slot);
     free(h.visible.slot);
     free(h.pv);

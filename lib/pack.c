@@ -623,10 +623,13 @@ static int push_link(ward_pack_reader *r, uint32_t pi, uint64_t off, const hdr *
     return 0;
 }
 
-static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limit, int *type,
-                   unsigned char **data, size_t *len, uint64_t *size, char *err, size_t errlen)
+static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limit, int keep_top,
+                   int *type, unsigned char **data, size_t *len, uint64_t *size, char *err,
+                   size_t errlen)
 {
     ward_packs *ps = r->ps;
+    const uint32_t top_pi = pi;
+    const uint64_t top_off = off;
     unsigned char *cur = NULL;
     size_t curlen = 0;
     int curtype = 0, rc;
@@ -661,7 +664,7 @@ static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limi
                                                : rc;
             curlen = (size_t)h.size;
             curtype = h.type;
-            if (r->nchain)
+            if (r->nchain || keep_top)
                 cache_put(r, ckey(pi, off), curtype, cur, curlen);
             break;
         }
@@ -714,6 +717,8 @@ static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limi
         if (r->nchain)
             cache_put(r, ckey(k.pack, k.off), curtype, cur, curlen);
     }
+    if (keep_top && !cache_get(r, ckey(top_pi, top_off)))
+        cache_put(r, ckey(top_pi, top_off), curtype, cur, curlen);
     *type = curtype;
     *data = cur;
     *len = curlen;
@@ -732,7 +737,189 @@ int ward_pack_read(ward_pack_reader *r, const unsigned char *id, uint64_t max_si
     if (!f)
         return WARD_PACK_NOT_FOUND;
     uint64_t limit = max_size && max_size < HARD_MAX ? max_size : HARD_MAX;
-    int rc = read_at(r, pi, off, limit, type, data, len, &sz, err, errlen);
+    int rc = read_at(r, pi, off, limit, 0, type, data, len, &sz, err, errlen);
+    if (size)
+        *size = sz;
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Pack order (see pack.h).
+ * ------------------------------------------------------------------- */
+
+static uint64_t idx_off(const pack *p, uint32_t pos)
+{
+    uint32_t v = be32(p->off32 + (size_t)pos * 4);
+    if (!(v & 0x80000000u))
+        return v;
+    size_t k = v & 0x7fffffffu;
+    return k < p->nlarge ? be64(p->off64 + k * 8) : UINT64_MAX;
+}
+
+static int pos_cmp(const void *a, const void *b, void *arg)
+{
+    const pack *p = arg;
+    uint64_t x = idx_off(p, *(const uint32_t *)a), y = idx_off(p, *(const uint32_t *)b);
+    return x < y ? -1 : x > y;
+}
+
+static uint32_t order_pack(const ward_pack_order *o, size_t k)
+{
+    uint32_t pi = 0;
+    while (pi + 1 < o->n_packs && o->first[pi + 1] <= k)
+        pi++;
+    return pi;
+}
+
+uint64_t ward_pack_order_offset(const ward_packs *ps, const ward_pack_order *o, size_t k)
+{
+    return idx_off(&ps->v[order_pack(o, k)], o->pos[k]);
+}
+
+const unsigned char *ward_pack_order_id(const ward_packs *ps, const ward_pack_order *o, size_t k)
+{
+    return ps->v[order_pack(o, k)].ids + (size_t)o->pos[k] * WARD_OID_RAWSZ;
+}
+
+/* The k of the object at off in pack pi, or SIZE_MAX. */
+static size_t order_find(const ward_packs *ps, const ward_pack_order *o, uint32_t pi, uint64_t off)
+{
+    const pack *p = &ps->v[pi];
+    size_t lo = o->first[pi], hi = o->first[pi + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint64_t m = idx_off(p, o->pos[mid]);
+        if (m < off)
+            lo = mid + 1;
+        else if (m > off)
+            hi = mid;
+        else
+            return mid;
+    }
+    return SIZE_MAX;
+}
+
+int ward_pack_order_locate(const ward_packs *ps, const ward_pack_order *o,
+                           const unsigned char *id, size_t *k)
+{
+    for (uint32_t pi = 0; pi < ps->n; pi++) {
+        const pack *p = &ps->v[pi];
+        uint32_t lo = id[0] ? be32(p->fanout + 4 * (id[0] - 1)) : 0;
+        uint32_t hi = be32(p->fanout + 4 * id[0]);
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            int c = memcmp(p->ids + (size_t)mid * WARD_OID_RAWSZ, id, WARD_OID_RAWSZ);
+            if (!c) {
+                *k = o->first[pi] + o->k_of[o->first[pi] + mid];
+                return 1;
+            }
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    }
+    return 0;
+}
+
+/* The type an object's chain ends in, following headers only; 0 when a
+ * header is unreadable or a base is outside the packs. */
+static int chain_type(const ward_packs *ps, uint32_t pi, uint64_t off)
+{
+    uint32_t last = pi;
+    for (unsigned depth = 0; depth <= MAX_CHAIN; depth++) {
+        hdr h;
+        if (read_header(&ps->v[pi], off, &h))
+            return 0;
+        if (h.type <= WARD_OBJ_TAG)
+            return h.type;
+        if (h.type == OBJ_OFS_DELTA)
+            off = h.base_off;
+        else if (find_any(ps, h.base_id, &last, &pi, &off) != 1)
+            return 0;
+    }
+    return 0;
+}
+
+int ward_pack_order_build(const ward_packs *ps, ward_pack_order *o)
+{
+    memset(o, 0, sizeof *o);
+    size_t n = 0;
+    for (size_t i = 0; i < ps->n; i++)
+        n += ps->v[i].n;
+    o->n = n;
+    o->n_packs = ps->n;
+    o->pos = malloc((n + 1) * sizeof *o->pos);
+    o->type = calloc(n + 1, 1);
+    o->first = malloc((ps->n + 1) * sizeof *o->first);
+    o->k_of = malloc((n + 1) * sizeof *o->k_of);
+    if (!o->pos || !o->type || !o->first || !o->k_of || n > UINT32_MAX) {
+        ward_pack_order_free(o);
+        return -1;
+    }
+    size_t at = 0;
+    for (uint32_t pi = 0; pi < ps->n; pi++) {
+        const pack *p = &ps->v[pi];
+        o->first[pi] = at;
+        for (uint32_t i = 0; i < p->n; i++)
+            o->pos[at + i] = i;
+        qsort_r(o->pos + at, p->n, sizeof *o->pos, pos_cmp, (void *)p);
+        for (uint32_t i = 0; i < p->n; i++)
+            o->k_of[at + o->pos[at + i]] = (uint32_t)i;
+        at += p->n;
+    }
+    o->first[ps->n] = at;
+    /* Types in pack order: an OFS_DELTA's base lies before it, so its type
+     * is known by then; a REF_DELTA's base may lie anywhere. */
+    for (uint32_t pi = 0; pi < ps->n; pi++) {
+        const pack *p = &ps->v[pi];
+        for (size_t k = o->first[pi]; k < o->first[pi + 1]; k++) {
+            uint64_t off = idx_off(p, o->pos[k]);
+            hdr h;
+            if (off >= p->len || read_header(p, off, &h))
+                continue;
+            /* each header read maps a few pages: drop them as we go */
+            if (k + 1 < o->first[pi + 1] && (k & 63) == 63)
+                account((ward_packs *)ps, FAULT_AROUND);
+            if (h.type <= WARD_OBJ_TAG) {
+                o->type[k] |= (unsigned char)h.type;
+                continue;
+            }
+            size_t b = SIZE_MAX;
+            uint32_t bpi = pi, last = pi;
+            uint64_t boff = h.base_off;
+            if (h.type == OBJ_OFS_DELTA || find_any(ps, h.base_id, &last, &bpi, &boff) == 1)
+                b = order_find(ps, o, bpi, boff);
+            if (b == SIZE_MAX)
+                continue;
+            o->type[b] |= WARD_ORDER_BASE;
+            int t = b < k ? o->type[b] & 7 : 0;
+            o->type[k] |= (unsigned char)(t ? t : chain_type(ps, bpi, boff));
+        }
+    }
+    return 0;
+}
+
+void ward_pack_order_free(ward_pack_order *o)
+{
+    free(o->pos);
+    free(o->type);
+    free(o->first);
+    free(o->k_of);
+    memset(o, 0, sizeof *o);
+}
+
+int ward_pack_read_order(ward_pack_reader *r, const ward_pack_order *o, size_t k,
+                         uint64_t max_size, int *type, unsigned char **data, size_t *len,
+                         uint64_t *size, char *err, size_t errlen)
+{
+    uint32_t pi = order_pack(o, k);
+    uint64_t off = idx_off(&r->ps->v[pi], o->pos[k]), sz = 0;
+    if (off < 12 || off >= r->ps->v[pi].len - 20)
+        return corrupt(&r->ps->v[pi], 0, "index entry outside the pack", err, errlen);
+    uint64_t limit = max_size && max_size < HARD_MAX ? max_size : HARD_MAX;
+    int rc = read_at(r, pi, off, limit, (o->type[k] & WARD_ORDER_BASE) != 0, type, data, len, &sz,
+                     err, errlen);
     if (size)
         *size = sz;
     return rc;

@@ -66,6 +66,33 @@ void ward_pack_reader_free(ward_pack_reader *r);
 int ward_pack_read(ward_pack_reader *r, const unsigned char *id, uint64_t max_size, int *type,
                    unsigned char **data, size_t *len, uint64_t *size, char *err, size_t errlen);
 
+/* Every object of the packs in pack order (the order they lie in the
+ * files, pack by pack): ward git reads all blobs, then all trees, this way,
+ * so that a delta comes soon after its base, as git cat-file --unordered
+ * reads them.  Nine bytes an object: its index position, the inverse, and its type. */
+#define WARD_ORDER_BASE 0x80 /* in type[]: some delta in the pack names it as base */
+typedef struct ward_pack_order {
+    size_t n, n_packs;
+    uint32_t *pos;        /* the k-th object's position in its pack's index */
+    unsigned char *type;  /* its type (WARD_OBJ_*; 0 unreadable) | WARD_ORDER_BASE */
+    size_t *first;        /* the first k of each pack, then n */
+    uint32_t *k_of;       /* by pack, by index position: k less the pack's first */
+} ward_pack_order;
+
+/* 0, or -1 out of memory. */
+int ward_pack_order_build(const ward_packs *ps, ward_pack_order *o);
+void ward_pack_order_free(ward_pack_order *o);
+const unsigned char *ward_pack_order_id(const ward_packs *ps, const ward_pack_order *o, size_t k);
+uint64_t ward_pack_order_offset(const ward_packs *ps, const ward_pack_order *o, size_t k);
+/* 1 with *k when id is in a pack, else 0. */
+int ward_pack_order_locate(const ward_packs *ps, const ward_pack_order *o,
+                           const unsigned char *id, size_t *k);
+/* ward_pack_read for the k-th object; a delta base stays in the cache for
+ * the deltas that follow it. */
+int ward_pack_read_order(ward_pack_reader *r, const ward_pack_order *o, size_t k,
+                         uint64_t max_size, int *type, unsigned char **data, size_t *len,
+                         uint64_t *size, char *err, size_t errlen);
+
 /* Applies a git delta to base; exposed for tests.  0 on success with a
  * malloc'd *out, -1 when the delta is malformed, -2 out of memory. */
 int ward_delta_apply(const unsigned char *base, size_t base_len, const unsigned char *delta,
