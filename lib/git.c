@@ -310,73 +310,9 @@ static void obj_error(hist *h, const git_oid *id, const char *kind, const char *
     hevent(h, WARD_EV_ERROR, WARD_SKIP_OTHER, hex, what, msg);
 }
 
-/* ---------------------------------------------------------------------
- * Reading objects: from the pack files by ward's own reader (pack.c),
- * through libgit2 for the rest (loose objects, alternates, a base outside
- * the packs, and a damaged pack entry, which libgit2 may find elsewhere).
- * ------------------------------------------------------------------- */
-
-typedef struct objbuf {
-    unsigned char *data;
-    size_t len;
-    int type;                  /* git_object_t and pack types agree */
-    git_odb_object *g;         /* set when libgit2 read it */
-} objbuf;
-
-enum { OBJ_OK = 0, OBJ_ERROR = -1, OBJ_TOO_BIG = -2, OBJ_MISSING = -3 };
-
-/* Reads id into *o (OBJ_OK), or says why not in err (OBJ_ERROR); an object
- * over max bytes (0: no limit) is not read, and *size says how large. */
-static int obj_read(ward_pack_reader *rd, git_odb *odb, const git_oid *id, uint64_t max, objbuf *o,
-                    uint64_t *size, char *err, size_t errlen)
-{
-    memset(o, 0, sizeof *o);
-    char perr[256] = "";
-    uint64_t sz = 0;
-    int rc = rd ? ward_pack_read(rd, id->id, max, &o->type, &o->data, &o->len, &sz, perr,
-                                 sizeof perr)
-                : WARD_PACK_NOT_FOUND;
-    if (size)
-        *size = sz;
-    if (rc == WARD_PACK_OK)
-        return OBJ_OK;
-    if (rc == WARD_PACK_TOO_BIG)
-        return OBJ_TOO_BIG;
-    if (rc == WARD_PACK_NOMEM) {
-        snprintf(err, errlen, "out of memory");
-        return OBJ_ERROR;
-    }
-    size_t hs;
-    git_object_t ht;
-    if (max && git_odb_read_header(&hs, &ht, odb, id) == 0 && hs > max) {
-        if (size)
-            *size = hs;
-        return OBJ_TOO_BIG;
-    }
-    int gr = git_odb_read(&o->g, odb, id);
-    if (gr < 0) {
-        snprintf(err, errlen, "%s", rc == WARD_PACK_CORRUPT ? perr : ward_git_msg());
-        o->g = NULL;
-        return gr == GIT_ENOTFOUND && rc == WARD_PACK_NOT_FOUND ? OBJ_MISSING : OBJ_ERROR;
-    }
-    o->data = (unsigned char *)git_odb_object_data(o->g);
-    o->len = git_odb_object_size(o->g);
-    o->type = (int)git_odb_object_type(o->g);
-    return OBJ_OK;
-}
-
-static void obj_free(objbuf *o)
-{
-    if (o->g)
-        git_odb_object_free(o->g);
-    else
-        free(o->data);
-    memset(o, 0, sizeof *o);
-}
-
 /* What ward needs of a raw commit: its tree, its parents (into h->pv) and
  * its committer time.  -1 when there is no tree line. */
-static int parse_commit(hist *h, const objbuf *o, git_oid *tree, size_t *np, int64_t *time)
+static int parse_commit(hist *h, const ward_objbuf *o, git_oid *tree, size_t *np, int64_t *time)
 {
     const char *p = (const char *)o->data, *end = p + o->len;
     int have_tree = 0;
@@ -455,15 +391,15 @@ static ward_status walk_from(hist *h, const git_oid *start, int hidden)
         if (g->v[i].flags & N_PARSED)
             continue;
         g->v[i].flags |= N_PARSED;
-        objbuf o;
+        ward_objbuf o;
         git_oid tree;
         size_t np;
         char err[256];
         int pr = -1;
-        if (obj_read(h->rd, h->odb, &g->v[i].id, 0, &o, NULL, err, sizeof err) == OBJ_OK) {
+        if (ward_obj_read(h->rd, h->odb, &g->v[i].id, 0, &o, NULL, err, sizeof err) == WARD_OBJREAD_OK) {
             pr = o.type == GIT_OBJECT_COMMIT ? parse_commit(h, &o, &tree, &np, &g->v[i].time)
                                              : -1;
-            obj_free(&o);
+            ward_obj_free(&o);
         }
         if (pr == -2) {
             st = WARD_ENOMEM;
@@ -473,6 +409,8 @@ static ward_status walk_from(hist *h, const git_oid *start, int hidden)
             g->v[i].flags |= N_MISSING;
             continue; /* reported by the child that names it */
         }
+        if (h->sweep)
+            g->v[i].has_digest = (uint8_t)ward_sweep_digest(h->sweep, tree.id, &g->v[i].digest);
         if (g->npar + np > g->parcap) {
             size_t cap = (g->parcap + np) * 2;
             uint32_t *par = realloc(g->par, cap * sizeof *par);
@@ -933,20 +871,20 @@ static void scan_blob(wctx *w, job *j)
     char hex[GIT_OID_HEXSZ + 1], err[512];
     git_oid_tostr(hex, sizeof hex, &j->id);
     uint64_t size;
-    objbuf ob;
-    int rc = obj_read(w->rd, w->odb, &j->id, p->max_size, &ob, &size, err, sizeof err);
-    if (rc == OBJ_TOO_BIG) {
+    ward_objbuf ob;
+    int rc = ward_obj_read(w->rd, w->odb, &j->id, p->max_size, &ob, &size, err, sizeof err);
+    if (rc == WARD_OBJREAD_TOO_BIG) {
         job_event(w, j, WARD_EV_SKIPPED, WARD_SKIP_SIZE, "skipped",
                   "blob of %llu bytes is over the size limit", (unsigned long long)size);
         return;
     }
-    if (rc == OBJ_MISSING && p->h->partial) {
+    if (rc == WARD_OBJREAD_MISSING && p->h->partial) {
         j->missing = 1;
         job_event(w, j, WARD_EV_SKIPPED, WARD_SKIP_ABSENT, "skipped",
                   "blob %.12s is not in this partial clone", hex);
         return;
     }
-    if (rc != OBJ_OK) {
+    if (rc != WARD_OBJREAD_OK) {
         job_event(w, j, WARD_EV_ERROR, WARD_SKIP_OTHER, "cannot read blob", "%s%s%s%s", err,
                   strstr(err, hex) ? "" : " (object ", strstr(err, hex) ? "" : hex,
                   strstr(err, hex) ? "" : ")");
@@ -958,7 +896,7 @@ static void scan_blob(wctx *w, job *j)
     if (!p->scan_binary && !ward_utf16_bom(data, len) &&
         memchr(data, 0, len < WARD_GIT_BINARY_PROBE ? len : WARD_GIT_BINARY_PROBE)) {
         job_event(w, j, WARD_EV_SKIPPED, WARD_SKIP_BINARY, "skipped", "binary file");
-        obj_free(&ob);
+        ward_obj_free(&ob);
         return;
     }
     j->scanned = 1;
@@ -970,7 +908,7 @@ static void scan_blob(wctx *w, job *j)
     ward_status st = ward_scan_buffer(w->sc, data, len, j->path, collect_finding, w);
     if (st && st != WARD_EABORT)
         job_event(w, j, WARD_EV_ERROR, WARD_SKIP_OTHER, "cannot scan", "%s", ward_strerror(st));
-    obj_free(&ob);
+    ward_obj_free(&ob);
 }
 
 static void run_job(void *ctx, ward_queue_job *qj, void *payload, void *user)
@@ -1253,14 +1191,14 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
     /* Trees are read raw and parsed here: each is read once, so libgit2's
      * tree objects (an allocation per tree, a trip through its cache) buy
      * nothing.  An entry is "<octal mode> <name>\0<20-byte id>". */
-    objbuf obj;
+    ward_objbuf obj;
     char at[1024], err[512];
     if (!where) {
         snprintf(at, sizeof at, "at %s", pb->s ? pb->s : "");
         where = at;
     }
-    int rc = obj_read(h->rd, h->odb, tid, 0, &obj, NULL, err, sizeof err);
-    if (rc == OBJ_MISSING && h->partial) { /* a clone with --filter=tree:N */
+    int rc = ward_obj_read(h->rd, h->odb, tid, 0, &obj, NULL, err, sizeof err);
+    if (rc == WARD_OBJREAD_MISSING && h->partial) { /* a clone with --filter=tree:N */
         char hex[GIT_OID_HEXSZ + 1], msg[128];
         git_oid_tostr(hex, sizeof hex, tid);
         snprintf(msg, sizeof msg, "tree %.12s is not in this partial clone", hex);
@@ -1268,10 +1206,10 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
         hevent(h, WARD_EV_SKIPPED, WARD_SKIP_ABSENT, pb->s ? pb->s : "", "skipped", msg);
         return WARD_OK;
     }
-    if (rc != OBJ_OK || obj.type != GIT_OBJECT_TREE) {
-        if (rc == OBJ_OK)
+    if (rc != WARD_OBJREAD_OK || obj.type != GIT_OBJECT_TREE) {
+        if (rc == WARD_OBJREAD_OK)
             snprintf(err, sizeof err, "not a tree");
-        obj_free(&obj);
+        ward_obj_free(&obj);
         obj_error(h, tid, "tree", err, where);
         return WARD_OK;
     }
@@ -1290,21 +1228,15 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
     }
     ward_status st = WARD_OK;
     while (off < len && !st && !h->aborted) {
-        size_t ms = off;
-        unsigned mode = 0;
-        while (off < len && d[off] >= '0' && d[off] <= '7' && off - ms < 7)
-            mode = mode * 8 + (unsigned)(d[off++] - '0');
-        const unsigned char *nul = off < len && off > ms && d[off] == ' '
-                                       ? memchr(d + off + 1, '\0', len - off - 1)
-                                       : NULL;
-        if (!nul || nul == d + off + 1 || (size_t)(nul - d) + 1 + GIT_OID_RAWSZ > len) {
+        ward_tree_entry te;
+        if (ward_tree_next(d, len, &off, &te) < 0) {
             obj_error(h, tid, "tree", "malformed tree entry", where);
             break;
         }
-        const char *name = (const char *)d + off + 1;
+        const char *name = te.name;
+        unsigned mode = te.mode;
         git_oid id;
-        git_oid_fromraw(&id, nul + 1);
-        off = (size_t)(nul - d) + 1 + GIT_OID_RAWSZ;
+        git_oid_fromraw(&id, te.id);
         unsigned kind = mode & 0170000;
         if (h->sweep && kind != 0160000 &&
             !(swept                ? ward_sweep_wants(h->sweep, id.id)
@@ -1353,7 +1285,7 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
         if (pb->s)
             pb->s[saved] = '\0';
     }
-    obj_free(&obj);
+    ward_obj_free(&obj);
     return st;
 }
 
@@ -1362,20 +1294,6 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
     cnode *n = &h->g.v[idx];
     char hex[GIT_OID_HEXSZ + 1], err[512];
     git_oid_tostr(hex, sizeof hex, &n->id);
-    objbuf o;
-    git_oid tree;
-    size_t np;
-    int64_t t;
-    int rc = obj_read(h->rd, h->odb, &n->id, 0, &o, NULL, err, sizeof err);
-    if (rc == OBJ_OK && parse_commit(h, &o, &tree, &np, &t) < 0) {
-        snprintf(err, sizeof err, "malformed commit");
-        rc = OBJ_ERROR;
-    }
-    obj_free(&o);
-    if (rc != OBJ_OK) {
-        obj_error(h, &n->id, "commit", err, NULL);
-        return WARD_OK;
-    }
     for (uint32_t k = 0; k < n->npar; k++) {
         cnode *par = &h->g.v[h->g.par[n->par_off + k]];
         if (!(par->flags & N_MISSING))
@@ -1392,6 +1310,30 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
         }
         par->flags |= N_BOUNDARY; /* say it once */
     }
+    /* After a sweep: a tree with a parent's tree's digest holds the wanted
+     * entries that parent's held, at the same paths, and the walk met them
+     * there; the commit is not even read again. */
+    if (h->sweep && n->has_digest) {
+        for (uint32_t k = 0; k < n->npar; k++) {
+            cnode *par = &h->g.v[h->g.par[n->par_off + k]];
+            if (par->has_digest && par->digest == n->digest)
+                return WARD_OK;
+        }
+    }
+    ward_objbuf o;
+    git_oid tree;
+    size_t np;
+    int64_t t;
+    int rc = ward_obj_read(h->rd, h->odb, &n->id, 0, &o, NULL, err, sizeof err);
+    if (rc == WARD_OBJREAD_OK && parse_commit(h, &o, &tree, &np, &t) < 0) {
+        snprintf(err, sizeof err, "malformed commit");
+        rc = WARD_OBJREAD_ERROR;
+    }
+    ward_obj_free(&o);
+    if (rc != WARD_OBJREAD_OK) {
+        obj_error(h, &n->id, "commit", err, NULL);
+        return WARD_OK;
+    }
     pb->len = 0;
     if (pb->s)
         pb->s[0] = '\0';
@@ -1399,17 +1341,6 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
      * unreadable) holds nothing new */
     char where[80];
     snprintf(where, sizeof where, "the tree of commit %.12s", hex);
-    /* After a sweep: a tree with its parent's digest holds the wanted
-     * entries its parent held, at the same paths; the walk met them
-     * there. */
-    if (h->sweep && ward_sweep_digest(h->sweep, tree.id, &n->digest)) {
-        n->has_digest = 1;
-        for (uint32_t k = 0; k < n->npar; k++) {
-            cnode *par = &h->g.v[h->g.par[n->par_off + k]];
-            if (par->has_digest && par->digest == n->digest)
-                return WARD_OK;
-        }
-    }
     if (h->sweep && ward_sweep_tree_skip(h->sweep, tree.id))
         return WARD_OK;
     int fresh = oidset_add(&h->seen, &tree);

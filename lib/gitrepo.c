@@ -222,3 +222,75 @@ ward_status ward_repo_hooks_dir(const char *repo, char **hooks, char **workdir, 
     }
     return WARD_OK;
 }
+
+/* ---------------------------------------------------------------------
+ * Reading objects.
+ * ------------------------------------------------------------------- */
+
+int ward_obj_read(ward_pack_reader *rd, git_odb *odb, const git_oid *id, uint64_t max,
+                  ward_objbuf *o, uint64_t *size, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    char perr[256] = "";
+    uint64_t sz = 0;
+    int rc = rd ? ward_pack_read(rd, id->id, max, &o->type, &o->data, &o->len, &sz, perr,
+                                 sizeof perr)
+                : WARD_PACK_NOT_FOUND;
+    if (size)
+        *size = sz;
+    if (rc == WARD_PACK_OK)
+        return WARD_OBJREAD_OK;
+    if (rc == WARD_PACK_TOO_BIG)
+        return WARD_OBJREAD_TOO_BIG;
+    if (rc == WARD_PACK_NOMEM) {
+        snprintf(err, errlen, "out of memory");
+        return WARD_OBJREAD_ERROR;
+    }
+    size_t hs;
+    git_object_t ht;
+    if (max && git_odb_read_header(&hs, &ht, odb, id) == 0 && hs > max) {
+        if (size)
+            *size = hs;
+        return WARD_OBJREAD_TOO_BIG;
+    }
+    int gr = git_odb_read(&o->g, odb, id);
+    if (gr < 0) {
+        snprintf(err, errlen, "%s", rc == WARD_PACK_CORRUPT ? perr : ward_git_msg());
+        o->g = NULL;
+        return gr == GIT_ENOTFOUND && rc == WARD_PACK_NOT_FOUND ? WARD_OBJREAD_MISSING
+                                                                 : WARD_OBJREAD_ERROR;
+    }
+    o->data = (unsigned char *)git_odb_object_data(o->g);
+    o->len = git_odb_object_size(o->g);
+    o->type = (int)git_odb_object_type(o->g);
+    return WARD_OBJREAD_OK;
+}
+
+void ward_obj_free(ward_objbuf *o)
+{
+    if (o->g)
+        git_odb_object_free(o->g);
+    else
+        free(o->data);
+    memset(o, 0, sizeof *o);
+}
+
+int ward_tree_next(const unsigned char *d, size_t len, size_t *off, ward_tree_entry *e)
+{
+    size_t at = *off, ms = at;
+    if (at >= len)
+        return 0;
+    unsigned mode = 0;
+    while (at < len && d[at] >= '0' && d[at] <= '7' && at - ms < 7)
+        mode = mode * 8 + (unsigned)(d[at++] - '0');
+    const unsigned char *nul =
+        at < len && at > ms && d[at] == ' ' ? memchr(d + at + 1, '\0', len - at - 1) : NULL;
+    if (!nul || nul == d + at + 1 || (size_t)(d + len - nul) < 1 + 20)
+        return -1;
+    e->mode = mode;
+    e->name = (const char *)d + at + 1;
+    e->name_len = (size_t)(nul - (d + at + 1));
+    e->id = nul + 1;
+    *off = (size_t)(nul - d) + 1 + 20;
+    return 1;
+}

@@ -6,6 +6,7 @@
 #include "git2_lazy.h"
 
 #include "internal.h"
+#include "pack.h"
 
 /* A blob is read whole (deltas need their bases whole), so a limit stays:
  * past it a blob is skipped and the summary line says so. */
@@ -28,5 +29,38 @@ ward_status ward_git_open(const char *path, git_repository **repo, char *err, si
 /* Hands an event to cb->on_event, when there is one. */
 void ward_git_event(const ward_git_callbacks *cb, ward_event_kind kind, ward_skip_kind skip,
                     const char *path, const char *what, const char *message);
+
+/* Reading objects: from the pack files by ward's own reader (pack.c), through
+ * libgit2 for the rest (loose objects, alternates, a base outside the packs,
+ * and a damaged pack entry, which libgit2 may find elsewhere). */
+typedef struct ward_objbuf {
+    unsigned char *data;
+    size_t len;
+    int type;                  /* git_object_t and pack types agree */
+    git_odb_object *g;         /* set when libgit2 read it */
+} ward_objbuf;
+
+enum {
+    WARD_OBJREAD_OK = 0,
+    WARD_OBJREAD_ERROR = -1,   /* err says why */
+    WARD_OBJREAD_TOO_BIG = -2, /* over max bytes; *size says how large */
+    WARD_OBJREAD_MISSING = -3  /* in no pack and not in the object database */
+};
+
+/* Reads id into *o from rd (may be NULL), else odb.  max 0: no limit. */
+int ward_obj_read(ward_pack_reader *rd, git_odb *odb, const git_oid *id, uint64_t max,
+                  ward_objbuf *o, uint64_t *size, char *err, size_t errlen);
+void ward_obj_free(ward_objbuf *o);
+
+/* One entry of a raw tree: "<octal mode> <name>\0<20-byte id>". */
+typedef struct ward_tree_entry {
+    unsigned mode;
+    const char *name;          /* NUL-terminated, in the tree's data */
+    size_t name_len;
+    const unsigned char *id;
+} ward_tree_entry;
+
+/* The entry at *off (then moved past it): 1, 0 at the end, -1 malformed. */
+int ward_tree_next(const unsigned char *d, size_t len, size_t *off, ward_tree_entry *e);
 
 #endif

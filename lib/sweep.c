@@ -255,23 +255,19 @@ static void sweep_tree(worker *w, size_t k)
     if (ward_pack_read_order(w->rd, &w->s->o, k, 0, &t, &d, &len, &size, err, sizeof err) !=
         WARD_PACK_OK)
         return; /* not READ: the walk opens it and says why */
-    int mark = t != WARD_OBJ_TREE;
+    int bad = t != WARD_OBJ_TREE, mark = 0;
     uint64_t sig = 0;
-    for (size_t off = 0; off < len && t == WARD_OBJ_TREE;) {
-        /* "<octal mode> <name>\0<20-byte id>" */
-        unsigned mode = 0;
-        size_t ms = off;
-        while (off < len && d[off] >= '0' && d[off] <= '7' && off - ms < 7)
-            mode = mode * 8 + (unsigned)(d[off++] - '0');
-        const unsigned char *nul =
-            off < len && off > ms && d[off] == ' ' ? memchr(d + off, '\0', len - off) : NULL;
-        if (!nul || (size_t)(d + len - nul) < 21) {
-            mark = 1; /* malformed: the walk reports it */
+    ward_tree_entry te;
+    for (size_t off = 0; t == WARD_OBJ_TREE;) {
+        int r = ward_tree_next(d, len, &off, &te);
+        if (r <= 0) {
+            bad = r < 0; /* malformed: the walk reports it */
             break;
         }
-        const unsigned char *id = nul + 1;
-        const unsigned char *name = d + off + 1;
-        off = (size_t)(id - d) + 20;
+        unsigned mode = te.mode;
+        const unsigned char *id = te.id;
+        const unsigned char *name = (const unsigned char *)te.name;
+        const unsigned char *nul = name + te.name_len;
         unsigned kind = mode & 0170000;
         int wanted = 0;
         if (kind == 0160000) {
@@ -291,6 +287,10 @@ static void sweep_tree(worker *w, size_t k)
             mark = 1;
             sig += entry_sig(name_hash(name, (size_t)(nul - name), kind), id);
         }
+    }
+    if (bad) {
+        mark = 1;
+        sig = mix(k + 1) | 1; /* equal to no other tree's: the walk opens it */
     }
     w->s->sig[k] = sig;
     free(d);
