@@ -65,7 +65,7 @@ typedef struct centry {
     uint64_t key;
     size_t len;
     int type;
-    unsigned char data[];
+    unsigned char *data;  /* malloc'd, NUL-terminated, the entry's own */
 } centry;
 
 typedef struct chain_link {
@@ -82,6 +82,7 @@ struct ward_pack_reader {
     chain_link *chain;
     size_t nchain, capchain;
     uint32_t last_pack;  /* where the last object was found */
+    int sequential;      /* reading in pack order (ward_pack_read_order) */
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -377,6 +378,7 @@ static void cache_drop(ward_pack_reader *r, centry *e)
     *pp = e->hnext;
     lru_unlink(r, e);
     r->bytes -= e->len;
+    free(e->data);
     free(e);
 }
 
@@ -392,25 +394,27 @@ static centry *cache_get(ward_pack_reader *r, uint64_t key)
     return NULL;
 }
 
-static void cache_put(ward_pack_reader *r, uint64_t key, int type, const unsigned char *d,
-                      size_t len)
+/* Keeps d (len bytes, NUL-terminated, malloc'd) under key: 1 when the cache
+ * took it over, 0 when the caller keeps it. */
+static int cache_own(ward_pack_reader *r, uint64_t key, int type, unsigned char *d, size_t len)
 {
     if (len > r->cap / 8)
-        return; /* one large blob would push out every base */
+        return 0; /* one large blob would push out every base */
     while (r->tail && r->bytes + len > r->cap)
         cache_drop(r, r->tail);
-    centry *e = malloc(sizeof *e + len);
+    centry *e = malloc(sizeof *e);
     if (!e)
-        return; /* a cache, not a necessity */
+        return 0; /* a cache, not a necessity */
     e->key = key;
     e->len = len;
     e->type = type;
-    memcpy(e->data, d, len);
+    e->data = d;
     size_t s = cslot(key);
     e->hnext = r->bucket[s];
     r->bucket[s] = e;
     lru_front(r, e);
     r->bytes += len;
+    return 1;
 }
 
 ward_pack_reader *ward_pack_reader_new(const ward_packs *ps, size_t cache_bytes)
@@ -517,7 +521,8 @@ static int inflate_at(ward_pack_reader *r, const pack *p, uint64_t data_off, uin
         free(buf);
         return WARD_PACK_CORRUPT;
     }
-    account(r->ps, r->z.total_in + FAULT_AROUND);
+    /* a reader going through the pack in order maps what it inflates */
+    account(r->ps, r->z.total_in + (r->sequential ? 4096 : FAULT_AROUND));
     buf[size] = 0;
     *out = buf;
     return WARD_PACK_OK;
@@ -628,11 +633,11 @@ static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limi
                    size_t errlen)
 {
     ward_packs *ps = r->ps;
-    const uint32_t top_pi = pi;
-    const uint64_t top_off = off;
+    /* cur is the object built so far: the caller's to free when cur_own,
+     * else the cache's (valid until the next cache_own) */
     unsigned char *cur = NULL;
     size_t curlen = 0;
-    int curtype = 0, rc;
+    int curtype = 0, rc, cur_own = 0;
     r->nchain = 0;
     /* Down the chain to a base: one in the cache, or a whole object. */
     for (;;) {
@@ -643,10 +648,7 @@ static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limi
                 *size = e->len;
                 return WARD_PACK_TOO_BIG;
             }
-            if (!(cur = malloc(e->len + 1)))
-                return WARD_PACK_NOMEM;
-            memcpy(cur, e->data, e->len);
-            cur[e->len] = 0;
+            cur = e->data;
             curlen = e->len;
             curtype = e->type;
             break;
@@ -664,8 +666,7 @@ static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limi
                                                : rc;
             curlen = (size_t)h.size;
             curtype = h.type;
-            if (r->nchain || keep_top)
-                cache_put(r, ckey(pi, off), curtype, cur, curlen);
+            cur_own = !((r->nchain || keep_top) && cache_own(r, ckey(pi, off), curtype, cur, curlen));
             break;
         }
         if (h.size > HARD_MAX)
@@ -692,33 +693,42 @@ static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limi
         size_t nextlen;
         uint64_t target;
         if ((rc = inflate_at(r, p, k.data_off, k.size, &delta))) {
-            free(cur);
+            if (cur_own)
+                free(cur);
             return rc == WARD_PACK_CORRUPT ? corrupt(p, k.off, "cannot inflate delta", err, errlen)
                                            : rc;
         }
         if (delta_target(delta, (size_t)k.size, &target)) {
             free(delta);
-            free(cur);
+            if (cur_own)
+                free(cur);
             return corrupt(p, k.off, "bad delta header", err, errlen);
         }
         if (target > (r->nchain ? HARD_MAX : limit)) {
             free(delta);
-            free(cur);
+            if (cur_own)
+                free(cur);
             *size = target;
             return WARD_PACK_TOO_BIG;
         }
         rc = ward_delta_apply(cur, curlen, delta, (size_t)k.size, HARD_MAX, &next, &nextlen);
         free(delta);
-        free(cur);
+        if (cur_own)
+            free(cur);
         if (rc)
             return rc == -2 ? WARD_PACK_NOMEM : corrupt(p, k.off, "bad delta", err, errlen);
         cur = next;
         curlen = nextlen;
-        if (r->nchain)
-            cache_put(r, ckey(k.pack, k.off), curtype, cur, curlen);
+        cur_own = !((r->nchain || keep_top) && cache_own(r, ckey(k.pack, k.off), curtype, cur, curlen));
     }
-    if (keep_top && !cache_get(r, ckey(top_pi, top_off)))
-        cache_put(r, ckey(top_pi, top_off), curtype, cur, curlen);
+    if (!cur_own) { /* the cache holds it: the caller gets a copy */
+        unsigned char *c = malloc(curlen + 1);
+        if (!c)
+            return WARD_PACK_NOMEM;
+        memcpy(c, cur, curlen);
+        c[curlen] = 0;
+        cur = c;
+    }
     *type = curtype;
     *data = cur;
     *len = curlen;
@@ -918,8 +928,10 @@ int ward_pack_read_order(ward_pack_reader *r, const ward_pack_order *o, size_t k
     if (off < 12 || off >= r->ps->v[pi].len - 20)
         return corrupt(&r->ps->v[pi], 0, "index entry outside the pack", err, errlen);
     uint64_t limit = max_size && max_size < HARD_MAX ? max_size : HARD_MAX;
+    r->sequential = 1;
     int rc = read_at(r, pi, off, limit, (o->type[k] & WARD_ORDER_BASE) != 0, type, data, len, &sz,
                      err, errlen);
+    r->sequential = 0;
     if (size)
         *size = sz;
     return rc;
