@@ -28,7 +28,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #define HARD_MAX (1ull << 30)      /* no object larger than this is read */
 #define MAX_CHAIN 10000u           /* longer delta chains are called corrupt */
@@ -75,7 +75,7 @@ typedef struct chain_link {
 
 struct ward_pack_reader {
     ward_packs *ps;
-    z_stream z;
+    struct libdeflate_decompressor *z;
     centry **bucket;
     centry *head, *tail; /* most recently used first */
     size_t bytes, cap;
@@ -425,7 +425,7 @@ ward_pack_reader *ward_pack_reader_new(const ward_packs *ps, size_t cache_bytes)
     r->ps = (ward_packs *)ps; /* only its page counter changes */
     r->cap = cache_bytes;
     r->bucket = calloc(CACHE_BUCKETS, sizeof *r->bucket);
-    if (!r->bucket || inflateInit(&r->z) != Z_OK) {
+    if (!r->bucket || !(r->z = libdeflate_alloc_decompressor())) {
         free(r->bucket);
         free(r);
         return NULL;
@@ -441,7 +441,7 @@ void ward_pack_reader_free(ward_pack_reader *r)
         cache_drop(r, r->head);
     free(r->bucket);
     free(r->chain);
-    inflateEnd(&r->z);
+    libdeflate_free_decompressor(r->z);
     free(r);
 }
 
@@ -507,22 +507,20 @@ static int inflate_at(ward_pack_reader *r, const pack *p, uint64_t data_off, uin
     unsigned char *buf = malloc((size_t)size + 1);
     if (!buf)
         return WARD_PACK_NOMEM;
-    uint64_t avail = p->len - 20 - data_off;
-    r->z.next_in = (unsigned char *)p->data + data_off;
-    r->z.avail_in = avail > UINT32_MAX ? UINT32_MAX : (uInt)avail;
-    r->z.next_out = buf;
-    r->z.avail_out = (uInt)size + 1; /* room for one byte too many: caught below */
-    if (inflateReset(&r->z) != Z_OK) {
-        free(buf);
-        return WARD_PACK_CORRUPT;
-    }
-    int zr = inflate(&r->z, Z_FINISH);
-    if (zr != Z_STREAM_END || r->z.total_out != size) {
+    /* The stream's end is found by inflating it: hand over the rest of the
+     * pack, and libdeflate says how much it used.  It checks the stream's
+     * Adler-32, as zlib does; an object that inflates to more or less than
+     * its header says is corrupt. */
+    size_t in_used = 0, out_len = 0;
+    enum libdeflate_result lr = libdeflate_zlib_decompress_ex(
+        r->z, p->data + data_off, (size_t)(p->len - 20 - data_off), buf, (size_t)size, &in_used,
+        &out_len);
+    if (lr != LIBDEFLATE_SUCCESS || out_len != size) {
         free(buf);
         return WARD_PACK_CORRUPT;
     }
     /* a reader going through the pack in order maps what it inflates */
-    account(r->ps, r->z.total_in + (r->sequential ? 4096 : FAULT_AROUND));
+    account(r->ps, in_used + (r->sequential ? 4096 : FAULT_AROUND));
     buf[size] = 0;
     *out = buf;
     return WARD_PACK_OK;
