@@ -434,8 +434,12 @@ typedef struct ward_git_callbacks {
  * read once from the object database and scanned once, its findings tied
  * to the first commit that introduced it and to its path there.  Blobs are
  * scanned in parallel and delivered in that order from one thread at a time.
- * Findings' paths are relative to the repository root.  Memory is bounded:
- * a set of 20-byte object ids plus a window of blobs in flight.
+ * Findings' paths are relative to the repository root.  A whole history
+ * (every ref, packed, no rule with a path) is swept first: every blob is
+ * scanned in pack order with no path, and the walk then reads only the
+ * blobs that may hold something (docs/git.md); the results are the same.
+ * Memory is bounded: a set of 20-byte object ids plus a window of blobs in
+ * flight, or after a sweep about 17 bytes per packed object.
  *
  * By default each (rule, fingerprint, path) is delivered once, after the
  * walk, with the commit that introduced it and its history (ward_commit's

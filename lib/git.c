@@ -1239,9 +1239,10 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
         git_oid_fromraw(&id, te.id);
         unsigned kind = mode & 0170000;
         if (h->sweep && kind != 0160000 &&
-            !(swept                ? ward_sweep_wants(h->sweep, id.id)
-              : kind == 0040000 ? !ward_sweep_tree_skip(h->sweep, id.id)
-                                   : !ward_sweep_blob_clean(h->sweep, id.id)))
+            !(kind == 0040000 ? (swept ? ward_sweep_tree_wanted(h->sweep, id.id)
+                                       : !ward_sweep_tree_skip(h->sweep, id.id))
+              : swept ? ward_sweep_wants(h->sweep, id.id)
+                      : !ward_sweep_blob_clean(h->sweep, id.id)))
             continue; /* the sweep read it: nothing there */
         int added = oidset_add(&h->seen, &id);
         if (added < 0) {

@@ -5,7 +5,7 @@
  * each read takes a process-wide lock, resolves delta chains with a small
  * cache whose eviction scans it whole, and allocates twice; here the packs
  * are mapped once and shared, and each thread has a reader of its own: its
- * zlib stream, and a cache of resolved objects (least recently used first
+ * decompressor (libdeflate), and a cache of resolved objects (least recently used first
  * out) so that the bases of a delta chain are rebuilt once, not once per
  * object in the chain.  What is not in a pack (loose objects, a base that
  * lives elsewhere) is reported as not found, and the caller asks libgit2.

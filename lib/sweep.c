@@ -7,18 +7,25 @@
  * per object, which only the thread that owns the object writes:
  *
  *   CLEAN  a blob scanned with no finding (with no path: see sweep.h)
- *   READ   a tree read and parsed by the second sweep
- *   MARK   a tree the walk must open
+ *   READ   a tree read and parsed
+ *   DONE   a tree whose digest is final
+ *   MARK   a tree the walk must open: its digest is not zero
  *
  * An entry is wanted when the walk must see it: a gitlink, a blob that is
  * not CLEAN (a finding, binary, too large, unreadable, not in a pack), a
- * subtree not in a pack.  Each tree gets a digest: the sum of a hash of
- * (name, id) for its wanted entries and of (name, digest) for its subtrees
- * with one; an unread tree's is unique.  A tree with a digest is MARKed,
- * and a commit whose tree has the digest of a parent's tree holds the same
- * wanted entries at the same paths, so the walk passes it by.  Over
- * git/git most commits are passed by, though most trees hold something
- * wanted somewhere below.
+ * subtree not in a pack.  A tree's digest is the sum of a hash of (name,
+ * id) for its wanted entries and of (name, digest) for its subtrees with a
+ * digest; an unreadable tree's is unique.  A commit whose tree has the
+ * digest of a parent's tree holds the same wanted entries at the same
+ * paths, so the walk passes it by.
+ *
+ * A digest needs its subtrees' first.  Rather than keep every tree-subtree
+ * edge (git/git has 2.9 M, a history of 5 M objects tens of millions), the
+ * trees are read in the direction that mostly meets subtrees first: a
+ * packed history (git gc) writes a tree before its subtrees, so backwards;
+ * git fast-import writes them after, so forwards; a sample of trees
+ * decides.  A tree with a subtree not yet DONE waits for the next round,
+ * which goes the other way and reads only the trees still waiting.
  */
 #define _GNU_SOURCE
 #include "sweep.h"
@@ -37,6 +44,11 @@
 #define F_CLEAN 0x08
 #define F_READ 0x10
 #define F_MARK 0x20
+#define F_DONE 0x40
+#define F_STORED F_CLEAN        /* (a tree) waits with its record kept */
+#define RECORD_BUDGET (48u << 20) /* bytes of waiting trees' records */
+#define MAX_ROUNDS 64           /* then trees still waiting are opened by the walk */
+#define SAMPLE 256              /* trees read to choose the direction */
 #define CHUNK 1024u             /* objects a thread takes at a time */
 #define IDCACHE (1u << 15)      /* each thread's cache of ids looked up */
 
@@ -110,10 +122,10 @@ struct ward_sweep {
     ward_packs *ps;
     ward_pack_order o;
     uint64_t files, bytes;
-    /* what the walk opens or reads in a tree the sweep read: its marked
-     * subtrees and those not in a pack, and its blobs that are not CLEAN */
+    /* what the walk reads in a tree the sweep read, besides its marked
+     * subtrees: its blobs that are not CLEAN, subtrees not in a pack */
     idset wanted;
-    /* by k, for trees: a digest of the wanted entries below (see sig_of) */
+    /* by k, for trees: a digest of the wanted entries below */
     uint64_t *sig;
 };
 
@@ -122,16 +134,19 @@ typedef struct worker {
     ward_sweep *s;
     atomic_size_t *next;
     int pass;                   /* 1: blobs, 2: trees */
+    int reverse;                /* trees: last to first */
     int main;                   /* the calling thread: reports progress */
     ward_pack_reader *rd;
     ward_scanner *sc;
     uint64_t files, bytes;
     atomic_ullong *all_files, *all_bytes;
     struct timespec last;
-    /* the second sweep's: edges (subtree k << 32 | tree k), and a
-     * direct-mapped cache of ids it looked up */
-    struct edge { uint32_t child, parent, name; } *edge;
-    size_t n_edge, cap_edge;
+    /* the second sweep's records of trees that wait (see wait_record),
+     * and its direct-mapped cache of ids it looked up */
+    uint64_t *rec;
+    size_t n_rec, cap_rec;
+    atomic_size_t *rec_bytes;   /* all threads' records, against the budget */
+    size_t budget;
     struct idc { unsigned char id[20]; uint32_t k; } *idc;
     idset wanted;              /* entries that mark a tree (see ward_sweep) */
     int failed;
@@ -197,20 +212,6 @@ static uint32_t lookup(worker *w, const unsigned char *id)
     return r;
 }
 
-static int push_edge(worker *w, uint32_t child, size_t parent, uint64_t name)
-{
-    if (w->n_edge == w->cap_edge) {
-        size_t cap = w->cap_edge ? w->cap_edge * 2 : 4096;
-        struct edge *v = realloc(w->edge, cap * sizeof *v);
-        if (!v)
-            return -1;
-        w->edge = v;
-        w->cap_edge = cap;
-    }
-    w->edge[w->n_edge++] = (struct edge){child, (uint32_t)parent, (uint32_t)(name ^ name >> 32)};
-    return 0;
-}
-
 /* 64-bit FNV-1a, then mixed: names and ids into a tree's digest. */
 static uint64_t mix(uint64_t h)
 {
@@ -244,7 +245,29 @@ static int want(worker *w, const unsigned char *id)
     return 1;
 }
 
-static void sweep_tree(worker *w, size_t k)
+static int rec_push(worker *w, uint64_t x)
+{
+    if (w->n_rec == w->cap_rec) {
+        size_t cap = w->cap_rec ? w->cap_rec * 2 : 4096;
+        uint64_t *v = realloc(w->rec, cap * sizeof *v);
+        if (!v)
+            return -1;
+        w->rec = v;
+        w->cap_rec = cap;
+    }
+    w->rec[w->n_rec++] = x;
+    return 0;
+}
+
+static unsigned char type_of(const unsigned char *type, size_t k)
+{
+    return __atomic_load_n(&type[k], __ATOMIC_ACQUIRE);
+}
+
+/* Reads tree k and makes its digest, unless a subtree's is not made yet:
+ * then it waits for another round.  sample (choosing the direction) counts
+ * the subtrees before and after it instead. */
+static void sweep_tree(worker *w, size_t k, size_t sample[2])
 {
     unsigned char *type = w->s->o.type;
     int t;
@@ -253,48 +276,78 @@ static void sweep_tree(worker *w, size_t k)
     uint64_t size;
     char err[256];
     if (ward_pack_read_order(w->rd, &w->s->o, k, 0, &t, &d, &len, &size, err, sizeof err) !=
-        WARD_PACK_OK)
-        return; /* not READ: the walk opens it and says why */
-    int bad = t != WARD_OBJ_TREE, mark = 0;
+        WARD_PACK_OK) {
+        /* not READ: the walk opens it and says why */
+        w->s->sig[k] = mix(k + 1) | 1;
+        __atomic_fetch_or(&type[k], F_DONE | F_MARK, __ATOMIC_RELEASE);
+        return;
+    }
+    int bad = t != WARD_OBJ_TREE, waits = 0;
     uint64_t sig = 0;
+    size_t rec_at = w->n_rec;
+    int keep = !sample && rec_push(w, 0) == 0 && rec_push(w, 0) == 0; /* header, partial digest */
     ward_tree_entry te;
-    for (size_t off = 0; t == WARD_OBJ_TREE;) {
+    for (size_t off = 0; !bad;) {
         int r = ward_tree_next(d, len, &off, &te);
         if (r <= 0) {
             bad = r < 0; /* malformed: the walk reports it */
             break;
         }
-        unsigned mode = te.mode;
-        const unsigned char *id = te.id;
-        const unsigned char *name = (const unsigned char *)te.name;
-        const unsigned char *nul = name + te.name_len;
-        unsigned kind = mode & 0170000;
-        int wanted = 0;
-        if (kind == 0160000) {
-            wanted = 1; /* a submodule: the walk reports it */
-        } else if (kind == 0040000) {
-            uint32_t c = lookup(w, id);
-            if (c == UINT32_MAX)
-                wanted = want(w, id);
-            else if (push_edge(w, c, k, name_hash(name, (size_t)(nul - name), kind)) < 0)
-                w->failed = 1, mark = 1;
-        } else {
-            uint32_t c = lookup(w, id);
-            if (c == UINT32_MAX || !(type[c] & F_CLEAN))
-                wanted = want(w, id);
-        }
-        if (wanted) {
-            mark = 1;
-            sig += entry_sig(name_hash(name, (size_t)(nul - name), kind), id);
+        unsigned kind = te.mode & 0170000;
+        uint64_t name = name_hash((const unsigned char *)te.name, te.name_len, kind);
+        if (kind == 0040000) {
+            uint32_t c = lookup(w, te.id);
+            unsigned char ct = c == UINT32_MAX ? 0 : type_of(type, c);
+            if (sample) {
+                if (c != UINT32_MAX)
+                    sample[c > k]++;
+            } else if (c == UINT32_MAX) {
+                sig += entry_sig(name, te.id); /* not in a pack: the walk reads it */
+                want(w, te.id);
+            } else if ((ct & 7) != WARD_OBJ_TREE) {
+                sig += entry_sig(name, te.id) ^ mix(c); /* not a tree: the walk says so */
+            } else if (!(ct & F_DONE)) {
+                waits = 1;
+                keep = keep && rec_push(w, (uint64_t)c << 32 | (uint32_t)(name ^ name >> 32)) == 0;
+            } else if (w->s->sig[c]) {
+                sig += mix(name ^ mix(w->s->sig[c])) | 1;
+            }
+        } else if (!sample) {
+            uint32_t c = kind == 0160000 ? UINT32_MAX : lookup(w, te.id);
+            if (kind == 0160000 || c == UINT32_MAX || !(type_of(type, c) & F_CLEAN)) {
+                /* a submodule, or a blob the walk reads */
+                sig += entry_sig(name, te.id);
+                if (kind != 0160000)
+                    want(w, te.id);
+            }
         }
     }
-    if (bad) {
-        mark = 1;
-        sig = mix(k + 1) | 1; /* equal to no other tree's: the walk opens it */
-    }
-    w->s->sig[k] = sig;
     free(d);
-    type[k] |= (unsigned char)(F_READ | (mark ? F_MARK : 0));
+    if (sample)
+        return;
+    if (waits && !bad) {
+        /* Keep what is known, to finish it without reading it again, while
+         * the budget lasts; else read it again in the next round. */
+        size_t words = w->n_rec - rec_at;
+        size_t was = keep ? atomic_fetch_add(w->rec_bytes, words * 8) : 0;
+        if (keep && was + words * 8 <= w->budget) {
+            w->rec[rec_at] = (uint64_t)k << 32 | (uint32_t)(words - 2);
+            w->rec[rec_at + 1] = sig;
+            __atomic_fetch_or(&type[k], F_READ | F_STORED, __ATOMIC_RELEASE);
+        } else {
+            if (keep)
+                atomic_fetch_sub(w->rec_bytes, words * 8);
+            w->n_rec = rec_at;
+        }
+        return;
+    }
+    w->n_rec = rec_at;
+    if (bad)
+        sig = mix(k + 1) | 1; /* equal to no other tree's: the walk opens it */
+    w->s->sig[k] = sig;
+    __atomic_fetch_or(&type[k],
+                      (unsigned char)((bad ? 0 : F_READ) | F_DONE | (sig ? F_MARK : 0)),
+                      __ATOMIC_RELEASE);
 }
 
 static void report(worker *w, int force)
@@ -324,83 +377,179 @@ static void *work(void *arg)
         if (at >= o->n)
             break;
         size_t end = at + CHUNK < o->n ? at + CHUNK : o->n;
-        for (size_t k = at; k < end; k++) {
-            if ((o->type[k] & 7) != want)
+        for (size_t j = at; j < end; j++) {
+            size_t k = w->reverse ? o->n - 1 - j : j;
+            unsigned char t = type_of(o->type, k);
+            if ((t & 7) != want)
                 continue;
             if (w->pass == 1)
                 sweep_blob(w, k);
-            else
-                sweep_tree(w, k);
+            else if (!(t & (F_DONE | F_STORED)))
+                sweep_tree(w, k, NULL);
         }
         report(w, 0);
     }
     return NULL;
 }
 
-/* Each tree's digest: its own wanted entries' (already in sig), plus, for
- * each subtree with a digest, that digest under the subtree's name.  Two
- * trees with the same digest hold the same wanted entries at the same
- * paths.  Children first, by a walk with a stack of its own; a tree whose
- * digest is being made is not entered twice (git's ids forbid cycles, a
- * damaged pack does not). */
-static ward_status digests(ward_sweep *s, struct edge *edge, size_t n_edge)
+/* Runs pass over the objects on every thread. */
+static void run_pass(worker *w, unsigned nt, pthread_t *tid, int pass, int reverse)
 {
-    size_t n = s->o.n;
-    /* a tree's edges lie together (one thread pushed them in a row):
-     * they are [first[k], first[k] + count[k]) */
-    uint32_t *first = calloc(n + 1, sizeof *first), *count = calloc(n + 1, sizeof *count);
-    unsigned char *state = calloc(n, 1);            /* 1 in progress, 2 done */
-    uint32_t *stack = malloc((n + 1) * sizeof *stack);
-    if (!first || !count || !state || !stack || n_edge >= UINT32_MAX) {
-        free(first);
-        free(count);
-        free(state);
+    atomic_size_t next = 0;
+    unsigned started = 1;
+    for (unsigned i = 0; i < nt; i++) {
+        w[i].pass = pass;
+        w[i].reverse = reverse;
+        w[i].next = &next;
+    }
+    for (unsigned i = 1; i < nt; i++)
+        if (pthread_create(&tid[i], NULL, work, &w[i]) == 0)
+            started++;
+        else
+            break;
+    work(&w[0]);
+    for (unsigned i = 1; i < started; i++)
+        pthread_join(tid[i], NULL);
+}
+
+/* Whether trees should be read last to first: when, in a sample of them,
+ * more subtrees lie after their tree than before it. */
+static int choose_reverse(worker *w)
+{
+    const ward_pack_order *o = &w->s->o;
+    size_t n_trees = 0, count[2] = {0, 0};
+    for (size_t k = 0; k < o->n; k++)
+        n_trees += (o->type[k] & 7) == WARD_OBJ_TREE;
+    size_t step = n_trees / SAMPLE + 1, seen = 0;
+    for (size_t k = 0; k < o->n; k++)
+        if ((o->type[k] & 7) == WARD_OBJ_TREE && seen++ % step == 0)
+            sweep_tree(w, k, count);
+    return count[1] > count[0];
+}
+
+/* Finishes the waiting trees whose subtrees are all done or kept, from the
+ * threads' records: per tree, a header (k << 32 | n), its partial digest,
+ * then n subtrees it waited for (subtree k << 32 | name hash).  Children
+ * first, by a walk with a stack of its own; a tree that waits for one that
+ * is neither done nor kept stays kept for the next time. */
+static ward_status finish_kept(ward_sweep *s, worker *w, unsigned nt)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < nt; i++)
+        for (size_t at = 0; at < w[i].n_rec; at += 2 + (uint32_t)w[i].rec[at])
+            n++;
+    if (!n)
+        return WARD_OK;
+    size_t cap = 1;
+    while (cap < 2 * n)
+        cap *= 2;
+    /* where each kept tree's record is: thread and offset, by k */
+    struct slot { uint32_t k, thread; size_t at; unsigned char state; } *map = calloc(cap, sizeof *map);
+    uint32_t *stack = malloc(n * sizeof *stack);
+    if (!map || !stack) {
+        free(map);
         free(stack);
         return WARD_ENOMEM;
     }
-    for (size_t i = 0; i < n_edge; i++) {
-        if (!count[edge[i].parent]++)
-            first[edge[i].parent] = (uint32_t)i;
-    }
-    for (size_t root = 0; root < n; root++) {
-        if ((s->o.type[root] & 7) != WARD_OBJ_TREE || state[root])
+    for (unsigned i = 0; i < nt; i++)
+        for (size_t at = 0; at < w[i].n_rec; at += 2 + (uint32_t)w[i].rec[at]) {
+            uint32_t k = (uint32_t)(w[i].rec[at] >> 32);
+            size_t j = mix(k) & (cap - 1);
+            while (map[j].state)
+                j = (j + 1) & (cap - 1);
+            map[j] = (struct slot){k, i, at, 1};
+        }
+    /* state: 1 to do, 2 on the stack, 3 done, 4 blocked */
+    unsigned char *type = s->o.type;
+    for (size_t r = 0; r < cap; r++) {
+        if (map[r].state != 1)
             continue;
         size_t sp = 0;
-        stack[sp++] = (uint32_t)root;
-        state[root] = 1;
+        stack[sp++] = (uint32_t)r;
+        map[r].state = 2;
         while (sp) {
-            uint32_t t = stack[sp - 1];
-            int pushed = 0;
-            for (uint32_t i = first[t]; i < first[t] + count[t] && !pushed; i++) {
-                uint32_t c = edge[i].child;
-                if (!state[c] && sp < n) {
-                    state[c] = 1;
-                    stack[sp++] = c;
+            struct slot *t = &map[stack[sp - 1]];
+            const uint64_t *rec = w[t->thread].rec + t->at;
+            uint32_t nc = (uint32_t)rec[0];
+            int pushed = 0, blocked = 0;
+            for (uint32_t i = 0; i < nc && !pushed; i++) {
+                uint32_t c = (uint32_t)(rec[2 + i] >> 32);
+                if (type[c] & F_DONE)
+                    continue;
+                if (!(type[c] & F_STORED)) {
+                    blocked = 1;
+                    continue;
+                }
+                size_t j = mix(c) & (cap - 1);
+                while (map[j].state && map[j].k != c)
+                    j = (j + 1) & (cap - 1);
+                if (map[j].state == 1 && sp < n) {
+                    map[j].state = 2;
+                    stack[sp++] = (uint32_t)j;
                     pushed = 1;
+                } else if (map[j].state != 3) {
+                    blocked = 1; /* waiting in turn, or a cycle */
                 }
             }
             if (pushed)
                 continue;
-            uint64_t sig = s->sig[t];
-            if (!(s->o.type[t] & F_READ))
-                sig = mix(t + 1); /* unread: never equal to another */
-            for (uint32_t i = first[t]; i < first[t] + count[t]; i++) {
-                uint64_t cs = state[edge[i].child] == 2 ? s->sig[edge[i].child] : mix(~(uint64_t)t);
-                if (cs)
-                    sig += mix(edge[i].name ^ mix(cs)) | 1;
-            }
-            s->sig[t] = sig;
-            if (sig)
-                s->o.type[t] |= F_MARK;
-            state[t] = 2;
             sp--;
+            if (blocked) {
+                t->state = 4;
+                continue;
+            }
+            uint64_t sig = rec[1];
+            for (uint32_t i = 0; i < nc; i++) {
+                uint32_t c = (uint32_t)(rec[2 + i] >> 32);
+                if (s->sig[c])
+                    sig += mix((uint32_t)rec[2 + i] ^ mix(s->sig[c])) | 1;
+            }
+            s->sig[t->k] = sig;
+            type[t->k] = (unsigned char)((type[t->k] & ~F_STORED) | F_DONE | (sig ? F_MARK : 0));
+            t->state = 3;
         }
     }
-    free(count);
-    free(first);
-    free(state);
+    /* the blocked stay kept: their records move to the front */
+    for (unsigned i = 0; i < nt; i++) {
+        size_t out = 0;
+        for (size_t at = 0, len; at < w[i].n_rec; at += len) {
+            len = 2 + (uint32_t)w[i].rec[at];
+            if (type[w[i].rec[at] >> 32] & F_DONE)
+                continue;
+            memmove(w[i].rec + out, w[i].rec + at, len * sizeof *w[i].rec);
+            out += len;
+        }
+        w[i].n_rec = out;
+    }
+    free(map);
     free(stack);
     return WARD_OK;
+}
+
+/* Digests for every tree: rounds in turn directions until none waits. */
+static ward_status tree_rounds(ward_sweep *s, worker *w, unsigned nt, pthread_t *tid)
+{
+    int reverse = choose_reverse(&w[0]);
+    size_t left = SIZE_MAX;
+    ward_status st = WARD_OK;
+    for (int round = 0; round < MAX_ROUNDS && !st; round++, reverse = !reverse) {
+        run_pass(w, nt, tid, 2, reverse);
+        st = finish_kept(s, w, nt);
+        size_t now = 0;
+        for (size_t k = 0; k < s->o.n; k++)
+            now += (s->o.type[k] & 7) == WARD_OBJ_TREE && !(s->o.type[k] & F_DONE);
+        if (!now || now == left)
+            break;
+        left = now;
+    }
+    /* A tree still waiting (a damaged pack can make a cycle) is opened by
+     * the walk. */
+    for (size_t k = 0; k < s->o.n; k++)
+        if ((s->o.type[k] & 7) == WARD_OBJ_TREE && !(s->o.type[k] & F_DONE)) {
+            s->sig[k] = mix(k + 1) | 1;
+            s->o.type[k] = (unsigned char)((s->o.type[k] & ~F_STORED) | F_DONE | F_MARK);
+        }
+    return st;
 }
 
 ward_status ward_sweep_run(const ward_sweep_options *opt, ward_sweep **out)
@@ -420,73 +569,43 @@ ward_status ward_sweep_run(const ward_sweep_options *opt, ward_sweep **out)
     worker *w = calloc(nt, sizeof *w);
     pthread_t *tid = calloc(nt, sizeof *tid);
     atomic_ullong files = 0, bytes = 0;
+    atomic_size_t rec_bytes = 0;
+    /* WARD_SWEEP_BUDGET=0 makes every waiting tree be read again (tests) */
+    const char *bv = getenv("WARD_SWEEP_BUDGET");
+    size_t budget = bv && *bv ? (size_t)strtoull(bv, NULL, 10) : RECORD_BUDGET;
     ward_status st = w && tid ? WARD_OK : WARD_ENOMEM;
     for (unsigned i = 0; i < nt && !st; i++) {
         w[i] = (worker){.opt = opt, .s = s, .main = i == 0, .all_files = &files,
-                        .all_bytes = &bytes};
+                        .all_bytes = &bytes, .rec_bytes = &rec_bytes,
+                        .budget = budget};
         if (!(w[i].rd = ward_pack_reader_new(opt->packs, opt->cache_bytes)) ||
             ward_scanner_new(opt->e, &w[i].sc) ||
             !(w[i].idc = calloc(IDCACHE, sizeof *w[i].idc)))
             st = WARD_ENOMEM;
     }
-    for (int pass = 1; pass <= 2 && !st; pass++) {
-        atomic_size_t next = 0;
-        unsigned started = 1;
-        for (unsigned i = 0; i < nt; i++) {
-            w[i].pass = pass;
-            w[i].next = &next;
-        }
-        for (unsigned i = 1; i < nt; i++)
-            if (pthread_create(&tid[i], NULL, work, &w[i]) == 0)
-                started++;
-            else
-                break;
-        work(&w[0]);
-        for (unsigned i = 1; i < started; i++)
-            pthread_join(tid[i], NULL);
-        if (pass == 1)
-            report(&w[0], 1);
+    if (!st) {
+        run_pass(w, nt, tid, 1, 0);
+        report(&w[0], 1);
+        st = tree_rounds(s, w, nt, tid);
     }
     s->files = atomic_load(&files);
     s->bytes = atomic_load(&bytes);
-    /* the edges, gathered into one array */
-    size_t n_edge = 0;
     for (unsigned i = 0; w && i < nt; i++) {
-        n_edge += w[i].n_edge;
-        if (w[i].failed)
-            st = WARD_ENOMEM;
-    }
-    /* into the first thread's array, each other one freed once copied */
-    struct edge *edge = st || !w ? NULL : realloc(w[0].edge, (n_edge + 1) * sizeof *edge);
-    if (!st && !edge)
-        st = WARD_ENOMEM;
-    if (edge)
-        w[0].edge = NULL;
-    for (size_t i = 0, at = edge ? w[0].n_edge : 0; w && i < nt; i++) {
-        if (i && edge && w[i].n_edge) {
-            memcpy(edge + at, w[i].edge, w[i].n_edge * sizeof *edge);
-            at += w[i].n_edge;
-        }
         for (size_t j = 0; !st && j < w[i].wanted.cap; j++)
             if (!id_is_zero(w[i].wanted.v[j]) && idset_put(&s->wanted, w[i].wanted.v[j]) < 0)
                 st = WARD_ENOMEM;
         if (w[i].wanted.zero)
             s->wanted.zero = 1;
+        if (w[i].failed)
+            st = WARD_ENOMEM;
         free(w[i].wanted.v);
-        free(w[i].edge);
+        free(w[i].rec);
         free(w[i].idc);
         ward_scanner_free(w[i].sc);
         ward_pack_reader_free(w[i].rd);
     }
     free(w);
     free(tid);
-    if (!st)
-        st = digests(s, edge, n_edge);
-    free(edge);
-    for (size_t k = 0; !st && k < s->o.n; k++)
-        if ((s->o.type[k] & 7) == WARD_OBJ_TREE && (s->o.type[k] & F_MARK) &&
-            idset_put(&s->wanted, ward_pack_order_id(s->ps, &s->o, k)) < 0)
-            st = WARD_ENOMEM;
     if (st) {
         ward_sweep_free(s);
         return st;
@@ -525,6 +644,14 @@ int ward_sweep_digest(const ward_sweep *s, const unsigned char id[20], uint64_t 
 int ward_sweep_wants(const ward_sweep *s, const unsigned char id[20])
 {
     return idset_has(&s->wanted, id);
+}
+
+int ward_sweep_tree_wanted(const ward_sweep *s, const unsigned char id[20])
+{
+    size_t k;
+    if (!ward_pack_order_locate(s->ps, &s->o, id, &k))
+        return 1; /* not in a pack: the walk reads it */
+    return (s->o.type[k] & 7) != WARD_OBJ_TREE || (s->o.type[k] & F_MARK);
 }
 
 int ward_sweep_tree_skip(const ward_sweep *s, const unsigned char id[20])

@@ -49,11 +49,12 @@ int ward_sweep_possible(const ward_engine *e, const ward_packs *ps, const char *
 ward_status ward_sweep_run(const ward_sweep_options *o, ward_sweep **out);
 void ward_sweep_free(ward_sweep *s);
 
-/* A packed tree the sweep read: then ward_sweep_wants says which of its
- * entries the walk needs (the rest are clean blobs, and trees that hold
- * nothing but those). */
+/* A packed tree the sweep read: then ward_sweep_wants (blobs) and
+ * ward_sweep_tree_wanted (subtrees) say which of its entries the walk needs
+ * (the rest are clean blobs, and trees that hold nothing but those). */
 int ward_sweep_swept(const ward_sweep *s, const unsigned char id[20]);
 int ward_sweep_wants(const ward_sweep *s, const unsigned char id[20]);
+int ward_sweep_tree_wanted(const ward_sweep *s, const unsigned char id[20]);
 /* For the entries of other trees: a packed tree the sweep read, that holds
  * nothing the walk needs. */
 int ward_sweep_tree_skip(const ward_sweep *s, const unsigned char id[20]);
