@@ -259,6 +259,20 @@ static int rec_push(worker *w, uint64_t x)
     return 0;
 }
 
+/* A name hash as a record keeps it. */
+static uint32_t fold(uint64_t name)
+{
+    return (uint32_t)(name ^ name >> 32);
+}
+
+/* A subtree's part of its tree's digest: the same whether the tree is
+ * finished as it is read or later from its record (which keeps only the
+ * folded name). */
+static uint64_t sub_sig(uint64_t name, uint64_t sig)
+{
+    return mix(fold(name) ^ mix(sig)) | 1;
+}
+
 static unsigned char type_of(const unsigned char *type, size_t k)
 {
     return __atomic_load_n(&type[k], __ATOMIC_ACQUIRE);
@@ -308,9 +322,9 @@ static void sweep_tree(worker *w, size_t k, size_t sample[2])
                 sig += entry_sig(name, te.id) ^ mix(c); /* not a tree: the walk says so */
             } else if (!(ct & F_DONE)) {
                 waits = 1;
-                keep = keep && rec_push(w, (uint64_t)c << 32 | (uint32_t)(name ^ name >> 32)) == 0;
+                keep = keep && rec_push(w, (uint64_t)c << 32 | fold(name)) == 0;
             } else if (w->s->sig[c]) {
-                sig += mix(name ^ mix(w->s->sig[c])) | 1;
+                sig += sub_sig(name, w->s->sig[c]);
             }
         } else if (!sample) {
             uint32_t c = kind == 0160000 ? UINT32_MAX : lookup(w, te.id);
@@ -502,7 +516,7 @@ static ward_status finish_kept(ward_sweep *s, worker *w, unsigned nt)
             for (uint32_t i = 0; i < nc; i++) {
                 uint32_t c = (uint32_t)(rec[2 + i] >> 32);
                 if (s->sig[c])
-                    sig += mix((uint32_t)rec[2 + i] ^ mix(s->sig[c])) | 1;
+                    sig += sub_sig((uint32_t)rec[2 + i], s->sig[c]);
             }
             s->sig[t->k] = sig;
             type[t->k] = (unsigned char)((type[t->k] & ~F_STORED) | F_DONE | (sig ? F_MARK : 0));
