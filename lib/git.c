@@ -1371,6 +1371,11 @@ static const ward_commit *commit_by_id(pool *p, const git_oid *id, git_commit **
 
 _Static_assert(sizeof(git_oid) == 20, "ward_git_history.blobs views git_oids as 20-byte ids");
 
+static int tree_digest(const git_oid *tree, uint64_t *digest, void *user)
+{
+    return ward_sweep_digest(user, tree->id, digest);
+}
+
 /* After the walk: places each (rule, fingerprint, path) and delivers it
  * once, in the order the walk first met it. */
 static void emit_summaries(hist *h, pool *p)
@@ -1381,7 +1386,8 @@ static void emit_summaries(hist *h, pool *p)
             h->fatal = WARD_ENOMEM;
             return;
         }
-    ward_status st = ward_history_locate(p->drepo ? p->drepo : h->repo, h->o->branch, a->v, a->n);
+    ward_status st = ward_history_locate_with(p->drepo ? p->drepo : h->repo, h->o->branch, a->v,
+                                              a->n, h->sweep ? tree_digest : NULL, h->sweep);
     if (st) {
         h->fatal = st;
         return;

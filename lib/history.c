@@ -359,6 +359,12 @@ static int refs_holding(git_repository *repo, hrd *hr, ward_hrec *v, size_t n, e
 
 ward_status ward_history_locate(git_repository *repo, const char *tip, ward_hrec *v, size_t n)
 {
+    return ward_history_locate_with(repo, tip, v, n, NULL, NULL);
+}
+
+ward_status ward_history_locate_with(git_repository *repo, const char *tip, ward_hrec *v,
+                                     size_t n, ward_tree_digest_fn digest, void *user)
+{
     if (!n)
         return WARD_OK;
     hrd hr = {0};
@@ -391,11 +397,26 @@ ward_status ward_history_locate(git_repository *repo, const char *tip, ward_hrec
     }
     size_t left = n;
     git_oid child;
-    int have_child = 0, have_c = 1;
+    int have_child = 0, have_c = 1, have_dg = 0;
+    uint64_t dg = 0;
     for (unsigned steps = 0; have_c && left && steps < MAX_CHAIN; steps++) {
         git_oid tree, parent;
         int hp;
-        if (commit_tree(&hr, &c, &tree, &parent, &hp) < 0 || entries_read(&hr, &tree, &root) < 0)
+        if (commit_tree(&hr, &c, &tree, &parent, &hp) < 0)
+            break;
+        /* A tree with its child's digest holds what the child's held at
+         * every path a record can be at (their blobs are all wanted). */
+        uint64_t d;
+        int now = digest && digest(&tree, &d, user);
+        if (now && have_dg && d == dg && have_child) {
+            git_oid_cpy(&child, &c);
+            have_c = hp;
+            git_oid_cpy(&c, &parent);
+            continue;
+        }
+        have_dg = now;
+        dg = d;
+        if (entries_read(&hr, &tree, &root) < 0)
             break;
         for (size_t i = 0; i < n; i++) {
             if (done[i])

@@ -52,6 +52,12 @@ int ward_hagg_alias(ward_hagg *a, const git_oid *blob, const char *path, uint32_
  * first-parent line is followed (NULL: HEAD).  Errors: WARD_ENOMEM;
  * anything libgit2 cannot read leaves the records it concerns unplaced. */
 ward_status ward_history_locate(git_repository *repo, const char *tip, ward_hrec *v, size_t n);
+/* The same, where digest (may be NULL) gives a tree's digest of the
+ * entries that may hold findings (sweep.h): a commit whose tree has its
+ * child's digest changes nothing and is not read. */
+typedef int (*ward_tree_digest_fn)(const git_oid *tree, uint64_t *digest, void *user);
+ward_status ward_history_locate_with(git_repository *repo, const char *tip, ward_hrec *v,
+                                     size_t n, ward_tree_digest_fn digest, void *user);
 
 /* An owned copy of f and its strings in one allocation (free() frees it);
  * NULL when memory is short. */
