@@ -276,6 +276,14 @@ typedef struct hist {
     size_t errlen;
     struct pool *pool;         /* while blobs are scanned: events go through its queue */
     ward_sweep *sweep;         /* a whole history: blobs scanned in pack order first */
+    /* While the graph is built beside a sweep: its events wait here, and
+     * each commit's tree (by node) for the digest the sweep gives later. */
+    int deferring;
+    ward_status collected;     /* what collect returned on its thread */
+    struct devent { ward_event_kind kind; ward_skip_kind skip; char *path, *what, *msg; } *dev;
+    size_t n_dev, cap_dev;
+    git_oid *trees;
+    size_t cap_trees;
 } hist;
 
 static void walk_event(struct pool *p, ward_event_kind kind, ward_skip_kind skip,
@@ -290,6 +298,29 @@ static void hevent(hist *h, ward_event_kind kind, ward_skip_kind skip, const cha
 {
     if (h->pool) {
         walk_event(h->pool, kind, skip, path, what, msg);
+        return;
+    }
+    if (h->deferring) {
+        if (h->n_dev == h->cap_dev) {
+            size_t cap = h->cap_dev ? h->cap_dev * 2 : 16;
+            struct devent *v = realloc(h->dev, cap * sizeof *v);
+            if (!v) {
+                h->fatal = WARD_ENOMEM;
+                return;
+            }
+            h->dev = v;
+            h->cap_dev = cap;
+        }
+        struct devent *d = &h->dev[h->n_dev];
+        *d = (struct devent){kind, skip, strdup(path ? path : ""), strdup(what), strdup(msg)};
+        if (!d->path || !d->what || !d->msg) {
+            free(d->path);
+            free(d->what);
+            free(d->msg);
+            h->fatal = WARD_ENOMEM;
+            return;
+        }
+        h->n_dev++;
         return;
     }
     if (kind == WARD_EV_ERROR)
@@ -409,8 +440,19 @@ static ward_status walk_from(hist *h, const git_oid *start, int hidden)
             g->v[i].flags |= N_MISSING;
             continue; /* reported by the child that names it */
         }
-        if (h->sweep)
-            g->v[i].has_digest = (uint8_t)ward_sweep_digest(h->sweep, tree.id, &g->v[i].digest);
+        if (h->deferring) {
+            if (i >= h->cap_trees) {
+                size_t cap = (i + 1) * 2;
+                git_oid *t = realloc(h->trees, cap * sizeof *t);
+                if (!t) {
+                    st = WARD_ENOMEM;
+                    break;
+                }
+                h->trees = t;
+                h->cap_trees = cap;
+            }
+            git_oid_cpy(&h->trees[i], &tree);
+        }
         if (g->npar + np > g->parcap) {
             size_t cap = (g->parcap + np) * 2;
             uint32_t *par = realloc(g->par, cap * sizeof *par);
@@ -625,6 +667,13 @@ static ward_status collect(hist *h)
     if (o->range || o->branch)
         return walk_from(h, &b, 0);
     return walk_all_refs(h);
+}
+
+static void *collect_thread(void *arg)
+{
+    hist *h = arg;
+    h->collected = collect(h);
+    return NULL;
 }
 
 /* Min-heap of node indexes on (time, index). */
@@ -1498,23 +1547,51 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
         goto out;
     }
     if (sweep) {
+        /* The commit graph is built on a thread of its own meanwhile (it
+         * reads commits through libgit2 and the walk's reader, which the
+         * sweep does not touch); its events wait until the sweep is over,
+         * so that callbacks never run on two threads at once. */
         ward_sweep_options so = {.e = e, .packs = h.packs, .objects_dir = objdir,
                                  .max_size = h.max_size, .scan_binary = opts->scan_binary,
                                  .threads = opts->threads ? opts->threads : cpus,
                                  .cache_bytes = SWEEP_CACHE, .on_progress = sweep_progress,
                                  .user = &h};
-        if ((st = ward_sweep_run(&so, &h.sweep)))
+        pthread_t ct;
+        h.deferring = 1;
+        int threaded = pthread_create(&ct, NULL, collect_thread, &h) == 0;
+        ward_status cs = threaded ? WARD_OK : collect(&h);
+        st = ward_sweep_run(&so, &h.sweep);
+        if (threaded) {
+            pthread_join(ct, NULL);
+            cs = h.collected;
+        }
+        h.deferring = 0;
+        for (size_t i = 0; i < h.n_dev; i++) {
+            struct devent *d = &h.dev[i];
+            hevent(&h, d->kind, d->skip, d->path, d->what, d->msg);
+        }
+        if (!st)
+            st = cs ? cs : h.fatal;
+        if (st)
+            goto out;
+        /* each commit's tree digest, for passing commits by */
+        for (size_t i = 0; i < h.g.n && i < h.cap_trees; i++)
+            if ((h.g.v[i].flags & N_PARSED) && !(h.g.v[i].flags & N_MISSING))
+                h.g.v[i].has_digest =
+                    (uint8_t)ward_sweep_digest(h.sweep, h.trees[i].id, &h.g.v[i].digest);
+        free(h.trees);
+        h.trees = NULL;
+    } else {
+        /* Every packed object is usually reachable: size the set of ids
+         * seen for them at once, instead of doubling it (and holding both
+         * copies) as it fills.  After a sweep, the walk meets few. */
+        if (h.packs && oidset_reserve(&h.seen, ward_packs_objects(h.packs)) < 0) {
+            st = WARD_ENOMEM;
+            goto out;
+        }
+        if ((st = collect(&h)))
             goto out;
     }
-    /* Every packed object is usually reachable: size the set of ids seen
-     * for them at once, instead of doubling it (and holding both copies)
-     * as it fills.  After a sweep, the walk meets few. */
-    if (h.packs && !h.sweep && oidset_reserve(&h.seen, ward_packs_objects(h.packs)) < 0) {
-        st = WARD_ENOMEM;
-        goto out;
-    }
-    if ((st = collect(&h)))
-        goto out;
     if ((st = order_commits(&h, &order, &n_order)))
         goto out;
     p = calloc(1, sizeof *p);
@@ -1599,6 +1676,13 @@ out:
     free(order);
     graph_free(&h.g);
     ward_sweep_free(h.sweep);
+    for (size_t i = 0; i < h.n_dev; i++) {
+        free(h.dev[i].path);
+        free(h.dev[i].what);
+        free(h.dev[i].msg);
+    }
+    free(h.dev);
+    free(h.trees);
     free(h.seen.slot);
     free(h.visible.slot);
     free(h.pv);

@@ -40,7 +40,9 @@ ward git -q --datastore clean.db repo.git && fail "clean scan found nothing" || 
 total=$(sqlite3 clean.db 'SELECT count(*) FROM blobs')
 [ "$total" -ge "$n" ] || fail "clean scan recorded $total blobs"
 
-ward git -q -j1 --datastore killed.db repo.git &
+# (the walk, not a sweep: a sweep records its blobs in one burst at its end,
+# which leaves too short a moment to kill it in)
+WARD_GIT_SWEEP=0 ward git -q -j1 --datastore killed.db repo.git &
 pid=$!
 recorded=0
 for _ in $(seq 2000); do
