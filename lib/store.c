@@ -28,6 +28,7 @@
 
 #include "git2_lazy.h"
 #include "history.h"
+#include "idset.h"
 #include "internal.h"
 
 #define BATCH_BLOBS 4096   /* blobs per transaction while scanning, at most */
@@ -57,9 +58,7 @@ struct ward_store_scan {
     size_t n_refs;
     char **hide;
     size_t n_hide;
-    /* blobs of earlier scans: open addressing, all-zero = empty */
-    unsigned char (*set)[20];
-    size_t set_cap, set_n;
+    ward_idset set;             /* blobs of earlier scans */
     /* delivery side */
     pending *pend;
     size_t n_pend, cap_pend;
@@ -178,60 +177,16 @@ void ward_store_free(ward_store *s)
 /* ------------------------------------------------------------------ */
 /* The blob set. */
 
-static size_t slot_of(const unsigned char *id, size_t cap)
-{
-    uint64_t h;
-    memcpy(&h, id, 8); /* object ids are uniformly distributed already */
-    return (size_t)h & (cap - 1);
-}
-
 static int set_add(ward_store_scan *sc, const unsigned char *id)
 {
-    static const unsigned char zero[20];
-    if (!memcmp(id, zero, 20))
-        return 0; /* the empty marker; no real object has this id */
-    if ((sc->set_n + 1) * 4 > sc->set_cap * 3) {
-        size_t ncap = sc->set_cap ? sc->set_cap * 2 : 1024;
-        if (sc->set_n >= WARD_STORE_MAX_BLOBS)
-            return -1;
-        unsigned char(*nv)[20] = calloc(ncap, 20);
-        if (!nv)
-            return -1;
-        for (size_t i = 0; i < sc->set_cap; i++) {
-            if (!memcmp(sc->set[i], zero, 20))
-                continue;
-            size_t j = slot_of(sc->set[i], ncap);
-            while (memcmp(nv[j], zero, 20))
-                j = (j + 1) & (ncap - 1);
-            memcpy(nv[j], sc->set[i], 20);
-        }
-        free(sc->set);
-        sc->set = nv;
-        sc->set_cap = ncap;
-    }
-    size_t j = slot_of(id, sc->set_cap);
-    while (memcmp(sc->set[j], zero, 20)) {
-        if (!memcmp(sc->set[j], id, 20))
-            return 0;
-        j = (j + 1) & (sc->set_cap - 1);
-    }
-    memcpy(sc->set[j], id, 20);
-    sc->set_n++;
-    return 0;
+    if (sc->set.n >= WARD_STORE_MAX_BLOBS)
+        return -1;
+    return ward_idset_put(&sc->set, id) < 0 ? -1 : 0;
 }
 
 int ward_store_blob_known(ward_store_scan *sc, const unsigned char id[20])
 {
-    static const unsigned char zero[20];
-    if (!sc || !sc->set_cap)
-        return 0;
-    size_t j = slot_of(id, sc->set_cap);
-    while (memcmp(sc->set[j], zero, 20)) {
-        if (!memcmp(sc->set[j], id, 20))
-            return 1;
-        j = (j + 1) & (sc->set_cap - 1);
-    }
-    return 0;
+    return sc && ward_idset_has(&sc->set, id);
 }
 
 /* ------------------------------------------------------------------ */
@@ -452,7 +407,7 @@ ward_status ward_store_scan_begin(ward_store *s, const char *name, const char *r
 
 size_t ward_store_scan_known(const ward_store_scan *sc)
 {
-    return sc ? sc->set_n : 0;
+    return sc ? sc->set.n : 0;
 }
 
 const char *const *ward_store_scan_hide(const ward_store_scan *sc, size_t *n)
@@ -897,7 +852,7 @@ void ward_store_scan_free(ward_store_scan *sc)
     for (size_t i = 0; i < sc->n_hide; i++)
         free(sc->hide[i]);
     free(sc->hide);
-    free(sc->set);
+    ward_idset_free(&sc->set);
     free(sc->name);
     free(sc->repo);
     free(sc);

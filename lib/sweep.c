@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "gitrepo.h"
+#include "idset.h"
 #include "internal.h"
 
 #define F_CLEAN 0x08
@@ -52,79 +53,13 @@
 #define CHUNK 1024u             /* objects a thread takes at a time */
 #define IDCACHE (1u << 15)      /* each thread's cache of ids looked up */
 
-/* A set of ids, by open addressing; the all-zero id is a flag of its own. */
-typedef struct idset {
-    unsigned char (*v)[20];
-    size_t n, cap;
-    int zero;
-} idset;
-
-static size_t id_slot(const unsigned char *id, size_t cap)
-{
-    uint64_t h;
-    memcpy(&h, id, sizeof h);
-    return (size_t)(h * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
-}
-
-static int id_is_zero(const unsigned char *id)
-{
-    static const unsigned char z[20];
-    return !memcmp(id, z, 20);
-}
-
-static int idset_has(const idset *s, const unsigned char *id)
-{
-    if (id_is_zero(id))
-        return s->zero;
-    if (!s->cap)
-        return 0;
-    for (size_t i = id_slot(id, s->cap);; i = (i + 1) & (s->cap - 1)) {
-        if (!memcmp(s->v[i], id, 20))
-            return 1;
-        if (id_is_zero(s->v[i]))
-            return 0;
-    }
-}
-
-static int idset_put(idset *s, const unsigned char *id)
-{
-    if (id_is_zero(id)) {
-        s->zero = 1;
-        return 0;
-    }
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        unsigned char(*v)[20] = calloc(cap, 20);
-        if (!v)
-            return -1;
-        for (size_t i = 0; i < s->cap; i++) {
-            if (id_is_zero(s->v[i]))
-                continue;
-            size_t j = id_slot(s->v[i], cap);
-            while (!id_is_zero(v[j]))
-                j = (j + 1) & (cap - 1);
-            memcpy(v[j], s->v[i], 20);
-        }
-        free(s->v);
-        s->v = v;
-        s->cap = cap;
-    }
-    size_t i = id_slot(id, s->cap);
-    for (; !id_is_zero(s->v[i]); i = (i + 1) & (s->cap - 1))
-        if (!memcmp(s->v[i], id, 20))
-            return 0;
-    memcpy(s->v[i], id, 20);
-    s->n++;
-    return 0;
-}
-
 struct ward_sweep {
     ward_packs *ps;
     ward_pack_order o;
     uint64_t files, bytes;
     /* what the walk reads in a tree the sweep read, besides its marked
      * subtrees: its blobs that are not CLEAN, subtrees not in a pack */
-    idset wanted;
+    ward_idset wanted;
     /* by k, for trees: a digest of the wanted entries below */
     uint64_t *sig;
 };
@@ -148,7 +83,7 @@ typedef struct worker {
     atomic_size_t *rec_bytes;   /* all threads' records, against the budget */
     size_t budget;
     struct idc { unsigned char id[20]; uint32_t k; } *idc;
-    idset wanted;              /* entries that mark a tree (see ward_sweep) */
+    ward_idset wanted;              /* entries that mark a tree (see ward_sweep) */
     int failed;
 } worker;
 
@@ -240,7 +175,7 @@ static uint64_t entry_sig(uint64_t name, const unsigned char *id)
 
 static int want(worker *w, const unsigned char *id)
 {
-    if (idset_put(&w->wanted, id) < 0)
+    if (ward_idset_put(&w->wanted, id) < 0)
         w->failed = 1;
     return 1;
 }
@@ -605,14 +540,16 @@ ward_status ward_sweep_run(const ward_sweep_options *opt, ward_sweep **out)
     s->files = atomic_load(&files);
     s->bytes = atomic_load(&bytes);
     for (unsigned i = 0; w && i < nt; i++) {
+        static const unsigned char none[20];
         for (size_t j = 0; !st && j < w[i].wanted.cap; j++)
-            if (!id_is_zero(w[i].wanted.v[j]) && idset_put(&s->wanted, w[i].wanted.v[j]) < 0)
+            if (memcmp(w[i].wanted.v[j], none, 20) &&
+                ward_idset_put(&s->wanted, w[i].wanted.v[j]) < 0)
                 st = WARD_ENOMEM;
-        if (w[i].wanted.zero)
-            s->wanted.zero = 1;
+        if (w[i].wanted.zero && ward_idset_put(&s->wanted, none) < 0)
+            st = WARD_ENOMEM;
         if (w[i].failed)
             st = WARD_ENOMEM;
-        free(w[i].wanted.v);
+        ward_idset_free(&w[i].wanted);
         free(w[i].rec);
         free(w[i].idc);
         ward_scanner_free(w[i].sc);
@@ -633,7 +570,7 @@ void ward_sweep_free(ward_sweep *s)
     if (!s)
         return;
     ward_pack_order_free(&s->o);
-    free(s->wanted.v);
+    ward_idset_free(&s->wanted);
     free(s->sig);
     free(s);
 }
@@ -657,7 +594,7 @@ int ward_sweep_digest(const ward_sweep *s, const unsigned char id[20], uint64_t 
 
 int ward_sweep_wants(const ward_sweep *s, const unsigned char id[20])
 {
-    return idset_has(&s->wanted, id);
+    return ward_idset_has(&s->wanted, id);
 }
 
 int ward_sweep_tree_wanted(const ward_sweep *s, const unsigned char id[20])
