@@ -19,7 +19,7 @@ mkdir -p "$out"
 cmake -S "$top" -B "$out/lib" -DCMAKE_C_COMPILER=clang -DWARD_TESTS=OFF \
   -DCMAKE_C_FLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined" >/dev/null
 cmake --build "$out/lib" -j"$(nproc)" --target ward_static ward_lsp >/dev/null
-libs="$out/lib/libward.a $(pkg-config --libs libhs libpcre2-8 zlib) -lpthread -ldl -lm"
+libs="$out/lib/libward.a $(pkg-config --libs libhs libpcre2-8 zlib libdeflate) -lpthread -ldl -lm"
 for t in "${targets[@]}"; do
   extra=""
   # The language server's target links its library and cJSON as well.

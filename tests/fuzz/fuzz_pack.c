@@ -5,13 +5,16 @@
  * little-endian index length, the index, and the pack.  Every object the
  * index lists is read, with a small cache and without one, and must come
  * back with one of the reader's answers; a result must be as long as it
- * says.  Each buffer is a heap copy of exactly its length, so ASan flags
+ * says.  Then the objects are read again in pack order (as ward git's sweep
+ * reads them), and every tree's entries are parsed.  Each buffer is a heap copy of exactly its length, so ASan flags
  * any read past it.
  *
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Ilib \
  *       lib/pack.c tests/fuzz/fuzz_pack.c -lz -o fuzz_pack
  *   ./fuzz_pack -max_len=20000 corpus_dir tests/fuzz/corpus/pack
  */
+#define _GNU_SOURCE
+#include "gitrepo.h"
 #include "pack.h"
 
 #include <stdlib.h>
@@ -53,6 +56,44 @@ static void read_all(const ward_packs *ps, size_t cache)
     ward_pack_reader_free(r);
 }
 
+/* In pack order, as the sweep reads: the order must list every object
+ * once, and a tree must parse or be called malformed. */
+static void read_in_order(const ward_packs *ps)
+{
+    ward_pack_order o;
+    if (ward_pack_order_build(ps, &o) < 0)
+        return;
+    if (o.n != ward_packs_objects(ps))
+        abort();
+    ward_pack_reader *r = ward_pack_reader_new(ps, 1 << 16);
+    for (size_t k = 0; r && k < o.n; k++) {
+        size_t back;
+        if (!ward_pack_order_locate(ps, &o, ward_pack_order_id(ps, &o, k), &back) || back != k)
+            abort();
+        int type = 0;
+        unsigned char *out = NULL;
+        size_t len = 0;
+        uint64_t sz = 0;
+        char err[256];
+        int rc = ward_pack_read_order(r, &o, k, 1 << 20, &type, &out, &len, &sz, err, sizeof err);
+        if (rc != WARD_PACK_OK)
+            continue;
+        if ((o.type[k] & 7) && (o.type[k] & 7) != type)
+            abort(); /* the type the headers promised */
+        ward_tree_entry e;
+        size_t off = 0;
+        int tr;
+        while (type == WARD_OBJ_TREE && (tr = ward_tree_next(out, len, &off, &e)) > 0) {
+            if (e.name + e.name_len > (const char *)out + len || e.id + 20 > out + len ||
+                off > len || e.name[e.name_len] != '\0')
+                abort();
+        }
+        free(out);
+    }
+    ward_pack_reader_free(r);
+    ward_pack_order_free(&o);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
@@ -83,6 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ps) {
         read_all(ps, 1 << 16);
         read_all(ps, 0);
+        read_in_order(ps);
         ward_packs_free(ps);
     }
     free(idx);
