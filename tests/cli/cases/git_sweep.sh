@@ -2,7 +2,7 @@
 # then a walk that reads only what may hold something, lib/sweep.h).  It
 # must report exactly what the walk alone reports: every version of a
 # secret, a copy at a new path, a merge, a removal, a binary blob, a
-# submodule, and objects that are loose because they came after the gc.
+# submodule, two packs, and objects that are loose because they came last.
 # WARD_GIT_SWEEP=1 fails rather than walk, so the first run did sweep.
 export GIT_AUTHOR_NAME='Ann Dev' GIT_AUTHOR_EMAIL=ann@example.com
 export GIT_COMMITTER_NAME='Ann Dev' GIT_COMMITTER_EMAIL=ann@example.com
@@ -27,7 +27,10 @@ git merge -q --no-edit feature
 git update-index --add --cacheinfo "160000,$(git rev-parse HEAD),vendor/lib" && git commit -qm submodule
 sed -i '/^token=/d' app.env && commit 'remove the token from app.env'
 git gc -q
-printf 'again=%s\n' "$tok2" > late.txt && commit 'after the gc: loose objects'
+printf 'again=%s\n' "$tok2" > late.txt && commit 'after the gc'
+cp src/deep/copy.env src/app2.env && commit 'a copy, in a second pack'
+git repack -q
+echo "moved=1" >> src/deep/clean.txt && commit 'after the repack: loose objects'
 ls .git/objects/pack/*.pack | wc -l
 for mode in "" "--all-occurrences"; do
   WARD_GIT_SWEEP=1 ward git -v $mode -f json > ../swept.json 2> ../swept.err; echo "swept exit $?"
