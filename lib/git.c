@@ -210,6 +210,18 @@ static int graph_grow_index(graph *g)
 
 /* Index of the node for id, creating it (flags) when absent; *created says
  * which.  UINT32_MAX on allocation failure or past the cap. */
+/* The node of id, or UINT32_MAX. */
+static uint32_t graph_find(const graph *g, const git_oid *id)
+{
+    if (!g->icap)
+        return UINT32_MAX;
+    for (size_t j = oid_hash(id->id) & (g->icap - 1); g->index[j] != UINT32_MAX;
+         j = (j + 1) & (g->icap - 1))
+        if (git_oid_equal(&g->v[g->index[j]].id, id))
+            return g->index[j];
+    return UINT32_MAX;
+}
+
 static uint32_t graph_node(graph *g, const git_oid *id, uint8_t flags, int *created)
 {
     *created = 0;
@@ -224,7 +236,9 @@ static uint32_t graph_node(graph *g, const git_oid *id, uint8_t flags, int *crea
     if (g->n >= UINT32_MAX - 1)
         return UINT32_MAX; /* node numbers are 32-bit: 4 G commits */
     if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 1024;
+        /* by a quarter once large: doubling left 560,000 commits in room
+         * for a million (glibc's realloc of a large block moves no bytes) */
+        size_t cap = g->cap < 65536 ? (g->cap ? g->cap * 2 : 1024) : g->cap + g->cap / 4;
         cnode *v = realloc(g->v, cap * sizeof *v);
         if (!v)
             return UINT32_MAX;
@@ -442,7 +456,7 @@ static ward_status walk_from(hist *h, const git_oid *start, int hidden)
         }
         if (h->deferring) {
             if (i >= h->cap_trees) {
-                size_t cap = (i + 1) * 2;
+                size_t cap = g->cap > i ? g->cap : i + 1;
                 git_oid *t = realloc(h->trees, cap * sizeof *t);
                 if (!t) {
                     st = WARD_ENOMEM;
@@ -669,6 +683,12 @@ static ward_status collect(hist *h)
     return walk_all_refs(h);
 }
 
+static int tree_cmp(const void *a, const void *b, void *trees)
+{
+    const git_oid *t = trees;
+    return memcmp(t[*(const uint32_t *)a].id, t[*(const uint32_t *)b].id, GIT_OID_RAWSZ);
+}
+
 static void *collect_thread(void *arg)
 {
     hist *h = arg;
@@ -842,13 +862,76 @@ typedef struct pool {
     size_t recent_pos;
     struct alias { git_oid id; char *path; uint32_t commit; } *alias;
     size_t n_alias, cap_alias;
-    /* commit data for delivery, from a repository handle of its own that
-     * only delivery (one thread at a time) uses: the last commit looked up */
+    /* commit data for delivery, read through a reader and a repository
+     * handle of its own that only delivery (one thread at a time) uses: the
+     * last commit read */
     git_repository *drepo;
+    git_odb *dodb;
+    ward_pack_reader *drd;
     uint32_t cur_commit;
-    git_commit *cur;
+    int have_cur;
+    struct author { char *name, *email; int64_t time; int tz; } cur;
     char cur_sha[GIT_OID_HEXSZ + 1];
 } pool;
+
+/* A commit's author, read raw: "author NAME <EMAIL> TIME +HHMM".  (Through
+ * libgit2, each lookup searched libgit2's own map of the pack's index, which
+ * stayed resident: over 100 MiB for a history of 5 M objects.)  0, or -1
+ * when the commit cannot be read; a line it cannot parse gives empty
+ * fields. */
+static int read_author(pool *p, const git_oid *id, struct author *a)
+{
+    memset(a, 0, sizeof *a);
+    ward_objbuf o;
+    char err[256];
+    if (!p->dodb || ward_obj_read(p->drd, p->dodb, id, 0, &o, NULL, err, sizeof err) !=
+                        WARD_OBJREAD_OK)
+        return -1;
+    const char *d = (const char *)o.data, *end = d + (o.type == GIT_OBJECT_COMMIT ? o.len : 0);
+    const char *name = "", *email = "";
+    size_t nl = 0, el = 0;
+    while (d < end && *d != '\n') {
+        const char *eol = memchr(d, '\n', (size_t)(end - d));
+        if (!eol)
+            eol = end;
+        if ((size_t)(eol - d) > 7 && !memcmp(d, "author ", 7)) {
+            const char *lt = memchr(d, '<', (size_t)(eol - d));
+            const char *gt = lt ? memchr(lt, '>', (size_t)(eol - lt)) : NULL;
+            if (lt && gt) {
+                name = d + 7;
+                nl = (size_t)(lt - name);
+                while (nl && name[nl - 1] == ' ')
+                    nl--;
+                email = lt + 1;
+                el = (size_t)(gt - email);
+                const char *q = gt + 1;
+                while (q < eol && *q == ' ')
+                    q++;
+                while (q < eol && *q >= '0' && *q <= '9' && a->time < INT64_MAX / 10 - 9)
+                    a->time = a->time * 10 + (*q++ - '0');
+                while (q < eol && *q == ' ')
+                    q++;
+                if (eol - q >= 5 && (*q == '+' || *q == '-')) {
+                    int hh = (q[1] - '0') * 10 + (q[2] - '0'), mm = (q[3] - '0') * 10 + (q[4] - '0');
+                    a->tz = (*q == '-' ? -1 : 1) * (hh * 60 + mm);
+                }
+            }
+            break;
+        }
+        d = eol + 1;
+    }
+    a->name = strndup(name, nl);
+    a->email = strndup(email, el);
+    ward_obj_free(&o);
+    return a->name && a->email ? 0 : -1;
+}
+
+static void author_free(struct author *a)
+{
+    free(a->name);
+    free(a->email);
+    memset(a, 0, sizeof *a);
+}
 
 /* A thread's tools for reading and scanning blobs. */
 typedef struct wctx {
@@ -997,20 +1080,21 @@ static void progress(pool *p, int done)
 static const ward_commit *commit_info(pool *p, uint32_t idx, ward_commit *out)
 {
     hist *h = p->h;
-    if (!p->cur || p->cur_commit != idx) {
-        git_commit_free(p->cur);
-        p->cur = NULL;
-        if (!p->drepo || git_commit_lookup(&p->cur, p->drepo, &h->g.v[idx].id) < 0)
-            p->cur = NULL;
+    if (!p->have_cur || p->cur_commit != idx) {
+        author_free(&p->cur);
+        if (read_author(p, &h->g.v[idx].id, &p->cur) < 0) {
+            author_free(&p->cur);
+            p->cur.time = h->g.v[idx].time;
+        }
+        p->have_cur = 1;
         p->cur_commit = idx;
         git_oid_tostr(p->cur_sha, sizeof p->cur_sha, &h->g.v[idx].id);
     }
-    const git_signature *a = p->cur ? git_commit_author(p->cur) : NULL;
     out->sha = p->cur_sha;
-    out->author = a && a->name ? a->name : "";
-    out->email = a && a->email ? a->email : "";
-    out->time = a ? (int64_t)a->when.time : h->g.v[idx].time;
-    out->tz_minutes = a ? a->when.offset : 0;
+    out->author = p->cur.name ? p->cur.name : "";
+    out->email = p->cur.email ? p->cur.email : "";
+    out->time = p->cur.time;
+    out->tz_minutes = p->cur.tz;
     out->history = NULL; /* every occurrence: no summary */
     return out;
 }
@@ -1399,30 +1483,35 @@ static ward_status scan_commit(hist *h, pool *p, uint32_t idx, pathbuf *pb)
                        : WARD_OK;
 }
 
-/* A commit by id, for a summary's last commit: looked up in the delivery
- * handle (the walk is over; one thread). */
-static const ward_commit *commit_by_id(pool *p, const git_oid *id, git_commit **hold,
+/* A commit by id, for a summary's last commit: read by the delivery reader
+ * (the walk is over; one thread).  *a holds the strings until freed. */
+static const ward_commit *commit_by_id(pool *p, const git_oid *id, struct author *a,
                                        char sha[GIT_OID_HEXSZ + 1], ward_commit *out)
 {
-    *hold = NULL;
-    if (p->drepo && git_commit_lookup(hold, p->drepo, id) < 0)
-        *hold = NULL;
+    if (read_author(p, id, a) < 0)
+        author_free(a);
     git_oid_tostr(sha, GIT_OID_HEXSZ + 1, id);
-    const git_signature *a = *hold ? git_commit_author(*hold) : NULL;
     memset(out, 0, sizeof *out);
     out->sha = sha;
-    out->author = a && a->name ? a->name : "";
-    out->email = a && a->email ? a->email : "";
-    out->time = a ? (int64_t)a->when.time : 0;
-    out->tz_minutes = a ? a->when.offset : 0;
+    out->author = a->name ? a->name : "";
+    out->email = a->email ? a->email : "";
+    out->time = a->time;
+    out->tz_minutes = a->tz;
     return out;
 }
 
 _Static_assert(sizeof(git_oid) == 20, "ward_git_history.blobs views git_oids as 20-byte ids");
 
-static int tree_digest(const git_oid *tree, uint64_t *digest, void *user)
+/* A commit's tree digest, from the graph (the sweep's digests are gone by
+ * then: see ward_sweep_trim). */
+static int commit_digest(const git_oid *commit, uint64_t *digest, void *user)
 {
-    return ward_sweep_digest(user, tree->id, digest);
+    const graph *g = user;
+    uint32_t i = graph_find(g, commit);
+    if (i == UINT32_MAX || !g->v[i].has_digest)
+        return 0;
+    *digest = g->v[i].digest;
+    return 1;
 }
 
 /* After the walk: places each (rule, fingerprint, path) and delivers it
@@ -1436,7 +1525,7 @@ static void emit_summaries(hist *h, pool *p)
             return;
         }
     ward_status st = ward_history_locate_with(p->drepo ? p->drepo : h->repo, h->o->branch, a->v,
-                                              a->n, h->sweep ? tree_digest : NULL, h->sweep);
+                                              a->n, h->sweep ? commit_digest : NULL, &h->g);
     if (st) {
         h->fatal = st;
         return;
@@ -1444,7 +1533,7 @@ static void emit_summaries(hist *h, pool *p)
     for (size_t i = 0; i < a->n && !h->aborted; i++) {
         ward_hrec *r = &a->v[i];
         ward_commit intro, last;
-        git_commit *hold = NULL;
+        struct author hold = {0};
         char last_sha[GIT_OID_HEXSZ + 1], removed[GIT_OID_HEXSZ + 1];
         commit_info(p, r->commit, &intro);
         if (r->have_last) {
@@ -1467,7 +1556,7 @@ static void emit_summaries(hist *h, pool *p)
         intro.history = &hy;
         if (h->cb->on_finding(r->f, &intro, h->cb->user))
             h->aborted = 1;
-        git_commit_free(hold);
+        author_free(&hold);
     }
 }
 
@@ -1574,13 +1663,32 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
             st = cs ? cs : h.fatal;
         if (st)
             goto out;
-        /* each commit's tree digest, for passing commits by */
+        /* each commit's tree digest, for passing commits by: looked up in
+         * the order of the trees' ids, so that the searches go through the
+         * pack's index once, front to back, instead of keeping all of it
+         * resident (140 MB for 5 M objects) */
+        uint32_t *by_tree = malloc((h.g.n + 1) * sizeof *by_tree);
+        size_t nb = 0;
+        if (!by_tree) {
+            st = WARD_ENOMEM;
+            goto out;
+        }
         for (size_t i = 0; i < h.g.n && i < h.cap_trees; i++)
             if ((h.g.v[i].flags & N_PARSED) && !(h.g.v[i].flags & N_MISSING))
-                h.g.v[i].has_digest =
-                    (uint8_t)ward_sweep_digest(h.sweep, h.trees[i].id, &h.g.v[i].digest);
+                by_tree[nb++] = (uint32_t)i;
+        qsort_r(by_tree, nb, sizeof *by_tree, tree_cmp, h.trees);
+        for (size_t j = 0; j < nb; j++) {
+            cnode *c = &h.g.v[by_tree[j]];
+            c->has_digest = (uint8_t)ward_sweep_digest(h.sweep, h.trees[by_tree[j]].id, &c->digest);
+        }
+        free(by_tree);
         free(h.trees);
         h.trees = NULL;
+        /* what the walk no longer needs of the sweep: the order of reads
+         * and the trees' digests */
+        if (cb->blob_scanned)
+            ward_sweep_each_clean(h.sweep, cb->blob_scanned, cb->user);
+        ward_sweep_trim(h.sweep);
     } else {
         /* Every packed object is usually reachable: size the set of ids
          * seen for them at once, instead of doubling it (and holding both
@@ -1605,14 +1713,17 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     p->max_size = h.max_size;
     p->summarise = !opts->all_occurrences;
     clock_gettime(CLOCK_MONOTONIC, &p->last);
-    if (git_repository_open_ext(&p->drepo, p->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
-        p->drepo = NULL; /* then findings carry the commit id alone */
+    if (git_repository_open_ext(&p->drepo, p->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+        git_repository_odb(&p->dodb, p->drepo) < 0)
+        p->dodb = NULL; /* then findings carry the commit id alone */
+    if (h.packs && !(p->drd = ward_pack_reader_new(h.packs, 1u << 20))) {
+        st = WARD_ENOMEM;
+        goto out;
+    }
     if (h.sweep) {
         /* what the sweep scanned clean counts as scanned, and a store
          * records it */
         ward_sweep_counts(h.sweep, &p->files, &p->bytes);
-        if (cb->blob_scanned)
-            ward_sweep_each_clean(h.sweep, cb->blob_scanned, cb->user);
     }
     /* The calling thread is busy walking trees, so by default the workers
      * take the other CPUs (with two CPUs, -j1 beat -j2 by a fifth). */
@@ -1663,7 +1774,9 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
     }
 out:
     if (p) {
-        git_commit_free(p->cur);
+        author_free(&p->cur);
+        ward_pack_reader_free(p->drd);
+        git_odb_free(p->dodb);
         git_repository_free(p->drepo);
         ward_hagg_free(&p->agg);
         for (size_t i = 0; i < p->n_alias; i++)

@@ -407,7 +407,7 @@ ward_status ward_history_locate_with(git_repository *repo, const char *tip, ward
         /* A tree with its child's digest holds what the child's held at
          * every path a record can be at (their blobs are all wanted). */
         uint64_t d;
-        int now = digest && digest(&tree, &d, user);
+        int now = digest && digest(&c, &d, user);
         if (now && have_dg && d == dg && have_child) {
             git_oid_cpy(&child, &c);
             have_c = hp;

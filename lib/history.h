@@ -52,10 +52,10 @@ int ward_hagg_alias(ward_hagg *a, const git_oid *blob, const char *path, uint32_
  * first-parent line is followed (NULL: HEAD).  Errors: WARD_ENOMEM;
  * anything libgit2 cannot read leaves the records it concerns unplaced. */
 ward_status ward_history_locate(git_repository *repo, const char *tip, ward_hrec *v, size_t n);
-/* The same, where digest (may be NULL) gives a tree's digest of the
- * entries that may hold findings (sweep.h): a commit whose tree has its
- * child's digest changes nothing and is not read. */
-typedef int (*ward_tree_digest_fn)(const git_oid *tree, uint64_t *digest, void *user);
+/* The same, where digest (may be NULL) gives a commit's tree's digest of
+ * the entries that may hold findings (sweep.h): a commit with its child's
+ * digest changes nothing and its tree is not read. */
+typedef int (*ward_tree_digest_fn)(const git_oid *commit, uint64_t *digest, void *user);
 ward_status ward_history_locate_with(git_repository *repo, const char *tip, ward_hrec *v,
                                      size_t n, ward_tree_digest_fn digest, void *user);
 

@@ -60,9 +60,39 @@ struct ward_sweep {
     /* what the walk reads in a tree the sweep read, besides its marked
      * subtrees: its blobs that are not CLEAN, subtrees not in a pack */
     ward_idset wanted;
-    /* by k, for trees: a digest of the wanted entries below */
+    /* for each tree, by its rank among the trees (see sig_at): a digest of
+     * the wanted entries below */
     uint64_t *sig;
+    uint64_t *is_tree;          /* a bit per object */
+    uint32_t *rank;             /* trees before each 64 objects */
 };
+
+/* Tree k's digest: only trees have one, so they are kept by rank, eight
+ * bytes a tree rather than an object. */
+static uint64_t *sig_at(const ward_sweep *s, size_t k)
+{
+    uint64_t below = s->is_tree[k >> 6] & ((1ull << (k & 63)) - 1);
+    return &s->sig[s->rank[k >> 6] + (size_t)__builtin_popcountll(below)];
+}
+
+/* Fills is_tree, rank and sig for the order's trees; -1 out of memory. */
+static int sig_init(ward_sweep *s)
+{
+    size_t blocks = s->o.n / 64 + 1, n = 0;
+    s->is_tree = calloc(blocks, sizeof *s->is_tree);
+    s->rank = calloc(blocks, sizeof *s->rank);
+    if (!s->is_tree || !s->rank)
+        return -1;
+    for (size_t k = 0; k < s->o.n; k++) {
+        if (!(k & 63))
+            s->rank[k >> 6] = (uint32_t)n;
+        if ((s->o.type[k] & 7) == WARD_OBJ_TREE) {
+            s->is_tree[k >> 6] |= 1ull << (k & 63);
+            n++;
+        }
+    }
+    return (s->sig = calloc(n + 1, sizeof *s->sig)) ? 0 : -1;
+}
 
 typedef struct worker {
     const ward_sweep_options *opt;
@@ -227,7 +257,7 @@ static void sweep_tree(worker *w, size_t k, size_t sample[2])
     if (ward_pack_read_order(w->rd, &w->s->o, k, 0, &t, &d, &len, &size, err, sizeof err) !=
         WARD_PACK_OK) {
         /* not READ: the walk opens it and says why */
-        w->s->sig[k] = mix(k + 1) | 1;
+        *sig_at(w->s, k) = mix(k + 1) | 1;
         __atomic_fetch_or(&type[k], F_DONE | F_MARK, __ATOMIC_RELEASE);
         return;
     }
@@ -258,8 +288,8 @@ static void sweep_tree(worker *w, size_t k, size_t sample[2])
             } else if (!(ct & F_DONE)) {
                 waits = 1;
                 keep = keep && rec_push(w, (uint64_t)c << 32 | fold(name)) == 0;
-            } else if (w->s->sig[c]) {
-                sig += sub_sig(name, w->s->sig[c]);
+            } else if (*sig_at(w->s, c)) {
+                sig += sub_sig(name, *sig_at(w->s, c));
             }
         } else if (!sample) {
             uint32_t c = kind == 0160000 ? UINT32_MAX : lookup(w, te.id);
@@ -293,7 +323,7 @@ static void sweep_tree(worker *w, size_t k, size_t sample[2])
     w->n_rec = rec_at;
     if (bad)
         sig = mix(k + 1) | 1; /* equal to no other tree's: the walk opens it */
-    w->s->sig[k] = sig;
+    *sig_at(w->s, k) = sig;
     __atomic_fetch_or(&type[k],
                       (unsigned char)((bad ? 0 : F_READ) | F_DONE | (sig ? F_MARK : 0)),
                       __ATOMIC_RELEASE);
@@ -450,10 +480,10 @@ static ward_status finish_kept(ward_sweep *s, worker *w, unsigned nt)
             uint64_t sig = rec[1];
             for (uint32_t i = 0; i < nc; i++) {
                 uint32_t c = (uint32_t)(rec[2 + i] >> 32);
-                if (s->sig[c])
-                    sig += sub_sig((uint32_t)rec[2 + i], s->sig[c]);
+                if (*sig_at(s, c))
+                    sig += sub_sig((uint32_t)rec[2 + i], *sig_at(s, c));
             }
-            s->sig[t->k] = sig;
+            *sig_at(s, t->k) = sig;
             type[t->k] = (unsigned char)((type[t->k] & ~F_STORED) | F_DONE | (sig ? F_MARK : 0));
             t->state = 3;
         }
@@ -495,7 +525,7 @@ static ward_status tree_rounds(ward_sweep *s, worker *w, unsigned nt, pthread_t 
      * the walk. */
     for (size_t k = 0; k < s->o.n; k++)
         if ((s->o.type[k] & 7) == WARD_OBJ_TREE && !(s->o.type[k] & F_DONE)) {
-            s->sig[k] = mix(k + 1) | 1;
+            *sig_at(s, k) = mix(k + 1) | 1;
             s->o.type[k] = (unsigned char)((s->o.type[k] & ~F_STORED) | F_DONE | F_MARK);
         }
     return st;
@@ -508,10 +538,8 @@ ward_status ward_sweep_run(const ward_sweep_options *opt, ward_sweep **out)
     if (!s)
         return WARD_ENOMEM;
     s->ps = opt->packs;
-    if (ward_pack_order_build(opt->packs, &s->o) < 0 ||
-        !(s->sig = calloc(s->o.n + 1, sizeof *s->sig))) {
-        ward_pack_order_free(&s->o);
-        free(s);
+    if (ward_pack_order_build(opt->packs, &s->o) < 0 || sig_init(s) < 0) {
+        ward_sweep_free(s);
         return WARD_ENOMEM;
     }
     unsigned nt = opt->threads ? opt->threads : 1;
@@ -572,7 +600,21 @@ void ward_sweep_free(ward_sweep *s)
     ward_pack_order_free(&s->o);
     ward_idset_free(&s->wanted);
     free(s->sig);
+    free(s->is_tree);
+    free(s->rank);
     free(s);
+}
+
+void ward_sweep_trim(ward_sweep *s)
+{
+    free(s->sig);
+    s->sig = NULL;
+    free(s->is_tree);
+    s->is_tree = NULL;
+    free(s->rank);
+    s->rank = NULL;
+    free(s->o.pos);
+    s->o.pos = NULL;
 }
 
 int ward_sweep_swept(const ward_sweep *s, const unsigned char id[20])
@@ -585,10 +627,10 @@ int ward_sweep_swept(const ward_sweep *s, const unsigned char id[20])
 int ward_sweep_digest(const ward_sweep *s, const unsigned char id[20], uint64_t *sig)
 {
     size_t k;
-    if (!s || !ward_pack_order_locate(s->ps, &s->o, id, &k) ||
+    if (!s || !s->sig || !ward_pack_order_locate(s->ps, &s->o, id, &k) ||
         (s->o.type[k] & 7) != WARD_OBJ_TREE || !(s->o.type[k] & F_READ))
         return 0;
-    *sig = s->sig[k];
+    *sig = *sig_at(s, k);
     return 1;
 }
 
@@ -629,7 +671,7 @@ void ward_sweep_counts(const ward_sweep *s, uint64_t *files, uint64_t *bytes)
 void ward_sweep_each_clean(const ward_sweep *s, void (*fn)(const unsigned char id[20], void *),
                            void *user)
 {
-    for (size_t k = 0; s && k < s->o.n; k++)
+    for (size_t k = 0; s && s->o.pos && k < s->o.n; k++)
         if (s->o.type[k] & F_CLEAN)
             fn(ward_pack_order_id(s->ps, &s->o, k), user);
 }

@@ -64,6 +64,10 @@ int ward_sweep_blob_clean(const ward_sweep *s, const unsigned char id[20]);
  * 0): of every entry below it that is wanted, with its path.  A commit
  * whose tree's digest is its parent's brings nothing new to the walk. */
 int ward_sweep_digest(const ward_sweep *s, const unsigned char id[20], uint64_t *sig);
+/* Frees what the walk does not need once every commit has its tree's
+ * digest and ward_sweep_each_clean has run: then ward_sweep_digest says no,
+ * and ward_sweep_each_clean does nothing. */
+void ward_sweep_trim(ward_sweep *s);
 /* Blobs (and bytes) scanned clean. */
 void ward_sweep_counts(const ward_sweep *s, uint64_t *files, uint64_t *bytes);
 /* Calls fn for every blob scanned clean, in pack order. */
