@@ -40,6 +40,7 @@
  * 200 MiB of the pack resident between drops. */
 #define FAULT_AROUND (256u << 10)
 #define CACHE_BUCKETS (1u << 17) /* most lookups miss: keep chains short */
+#define BIG_INDEX (32u << 20)    /* indexes larger than this are not kept resident */
 
 enum { OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
 
@@ -57,6 +58,7 @@ struct ward_packs {
     pack *v;
     size_t n;
     int promisor;       /* a pack-*.promisor file was seen */
+    int big_index;      /* the indexes are too large to keep resident (see find_any) */
     atomic_ullong read; /* bytes read from the mappings, for dropping pages */
 };
 
@@ -83,6 +85,7 @@ struct ward_pack_reader {
     size_t nchain, capchain;
     uint32_t last_pack;  /* where the last object was found */
     int sequential;      /* reading in pack order (ward_pack_read_order) */
+    int lend, lent;      /* the caller takes a cached object without a copy */
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -164,6 +167,10 @@ static int add_pack(ward_packs *ps, const pack *p)
         return -1;
     ps->v = v;
     ps->v[ps->n++] = *p;
+    size_t all = 0;
+    for (size_t i = 0; i < ps->n; i++)
+        all += ps->v[i].idx_len;
+    ps->big_index = all > BIG_INDEX;
     return 0;
 }
 
@@ -332,13 +339,15 @@ static void account(ward_packs *ps, uint64_t n);
 /* What a search of an index counts toward dropping mapped pages (see
  * account): the pages around where the id should lie (idx_search).
  * Uncounted, the searches of a history of millions of objects kept its
- * index (28 bytes an object) resident. */
+ * index (28 bytes an object) resident.  Indexes of 32 MiB or less (1.2 M
+ * objects) are not counted: they may as well stay. */
 #define SEARCH_PAGES 12288u
 
 static int find_any(const ward_packs *ps, const unsigned char *id, uint32_t *last,
                     uint32_t *pi, uint64_t *off)
 {
-    account((ward_packs *)ps, SEARCH_PAGES);
+    if (ps->big_index)
+        account((ward_packs *)ps, SEARCH_PAGES);
     uint32_t first = *last < ps->n ? *last : 0;
     for (size_t k = 0; k < ps->n; k++) {
         uint32_t i = (uint32_t)((first + k) % ps->n);
@@ -752,7 +761,10 @@ static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limi
         curlen = nextlen;
         cur_own = !((r->nchain || keep_top) && cache_own(r, ckey(k.pack, k.off), curtype, cur, curlen));
     }
-    if (!cur_own) { /* the cache holds it: the caller gets a copy */
+    r->lent = 0;
+    if (!cur_own && r->lend) { /* the cache holds it: lent until the next read */
+        r->lent = 1;
+    } else if (!cur_own) { /* the cache holds it: the caller gets a copy */
         unsigned char *c = malloc(curlen + 1);
         if (!c)
             return WARD_PACK_NOMEM;
@@ -844,7 +856,8 @@ int ward_pack_order_locate(const ward_packs *ps, const ward_pack_order *o,
                            const unsigned char *id, size_t *k)
 {
     for (uint32_t pi = 0; pi < ps->n; pi++) {
-        account((ward_packs *)ps, SEARCH_PAGES);
+        if (ps->big_index)
+            account((ward_packs *)ps, SEARCH_PAGES);
         int64_t at = idx_search(&ps->v[pi], id);
         if (at >= 0) {
             *k = o->first[pi] + o->k_of[o->first[pi] + (size_t)at];
@@ -943,7 +956,7 @@ void ward_pack_order_free(ward_pack_order *o)
 
 int ward_pack_read_order(ward_pack_reader *r, const ward_pack_order *o, size_t k,
                          uint64_t max_size, int *type, unsigned char **data, size_t *len,
-                         uint64_t *size, char *err, size_t errlen)
+                         uint64_t *size, int *owned, char *err, size_t errlen)
 {
     uint32_t pi = order_pack(o, k);
     uint64_t off = idx_off(&r->ps->v[pi], o->pos[k]), sz = 0;
@@ -951,9 +964,12 @@ int ward_pack_read_order(ward_pack_reader *r, const ward_pack_order *o, size_t k
         return corrupt(&r->ps->v[pi], 0, "index entry outside the pack", err, errlen);
     uint64_t limit = max_size && max_size < HARD_MAX ? max_size : HARD_MAX;
     r->sequential = 1;
+    r->lend = owned != NULL;
     int rc = read_at(r, pi, off, limit, (o->type[k] & WARD_ORDER_BASE) != 0, type, data, len, &sz,
                      err, errlen);
-    r->sequential = 0;
+    if (owned)
+        *owned = !r->lent;
+    r->sequential = r->lend = r->lent = 0;
     if (size)
         *size = sz;
     return rc;

@@ -88,10 +88,12 @@ uint64_t ward_pack_order_offset(const ward_packs *ps, const ward_pack_order *o, 
 int ward_pack_order_locate(const ward_packs *ps, const ward_pack_order *o,
                            const unsigned char *id, size_t *k);
 /* ward_pack_read for the k-th object; a delta base stays in the cache for
- * the deltas that follow it. */
+ * the deltas that follow it.  With owned, an object the cache keeps is lent
+ * rather than copied (*owned 0: not to be freed, and only good until the
+ * reader's next read); without, *data is always the caller's. */
 int ward_pack_read_order(ward_pack_reader *r, const ward_pack_order *o, size_t k,
                          uint64_t max_size, int *type, unsigned char **data, size_t *len,
-                         uint64_t *size, char *err, size_t errlen);
+                         uint64_t *size, int *owned, char *err, size_t errlen);
 
 /* Applies a git delta to base; exposed for tests.  0 on success with a
  * malloc'd *out, -1 when the delta is malformed, -2 out of memory. */

@@ -144,8 +144,9 @@ static void sweep_blob(worker *w, size_t k)
     size_t len;
     uint64_t size;
     char err[256];
-    if (ward_pack_read_order(w->rd, &w->s->o, k, o->max_size, &type, &data, &len, &size, err,
-                             sizeof err) != WARD_PACK_OK)
+    int owned;
+    if (ward_pack_read_order(w->rd, &w->s->o, k, o->max_size, &type, &data, &len, &size, &owned,
+                             err, sizeof err) != WARD_PACK_OK)
         return; /* wanted: the walk says why */
     int found = 0;
     if (type == WARD_OBJ_BLOB &&
@@ -159,7 +160,8 @@ static void sweep_blob(worker *w, size_t k)
             w->bytes += len;
         }
     }
-    free(data);
+    if (owned)
+        free(data);
 }
 
 /* The k of id (UINT32_MAX: not in a pack), through the thread's cache. */
@@ -254,7 +256,9 @@ static void sweep_tree(worker *w, size_t k, size_t sample[2])
     size_t len;
     uint64_t size;
     char err[256];
-    if (ward_pack_read_order(w->rd, &w->s->o, k, 0, &t, &d, &len, &size, err, sizeof err) !=
+    int owned;
+    if (ward_pack_read_order(w->rd, &w->s->o, k, 0, &t, &d, &len, &size, &owned, err,
+                             sizeof err) !=
         WARD_PACK_OK) {
         /* not READ: the walk opens it and says why */
         *sig_at(w->s, k) = mix(k + 1) | 1;
@@ -273,8 +277,9 @@ static void sweep_tree(worker *w, size_t k, size_t sample[2])
             break;
         }
         unsigned kind = te.mode & 0170000;
-        uint64_t name = name_hash((const unsigned char *)te.name, te.name_len, kind);
+        uint64_t name = 0;
         if (kind == 0040000) {
+            name = name_hash((const unsigned char *)te.name, te.name_len, kind);
             uint32_t c = lookup(w, te.id);
             unsigned char ct = c == UINT32_MAX ? 0 : type_of(type, c);
             if (sample) {
@@ -295,13 +300,15 @@ static void sweep_tree(worker *w, size_t k, size_t sample[2])
             uint32_t c = kind == 0160000 ? UINT32_MAX : lookup(w, te.id);
             if (kind == 0160000 || c == UINT32_MAX || !(type_of(type, c) & F_CLEAN)) {
                 /* a submodule, or a blob the walk reads */
+                name = name_hash((const unsigned char *)te.name, te.name_len, kind);
                 sig += entry_sig(name, te.id);
                 if (kind != 0160000)
                     want(w, te.id);
             }
         }
     }
-    free(d);
+    if (owned)
+        free(d);
     if (sample)
         return;
     if (waits && !bad) {

@@ -75,7 +75,8 @@ static void read_in_order(const ward_packs *ps)
         size_t len = 0;
         uint64_t sz = 0;
         char err[256];
-        int rc = ward_pack_read_order(r, &o, k, 1 << 20, &type, &out, &len, &sz, err, sizeof err);
+        int rc = ward_pack_read_order(r, &o, k, 1 << 20, &type, &out, &len, &sz, NULL, err,
+                                     sizeof err);
         if (rc != WARD_PACK_OK)
             continue;
         if ((o.type[k] & 7) && (o.type[k] & 7) != type)
