@@ -438,8 +438,9 @@ typedef struct ward_git_callbacks {
  * (every ref, packed, no rule with a path) is swept first: every blob is
  * scanned in pack order with no path, and the walk then reads only the
  * blobs that may hold something (docs/git.md); the results are the same.
- * Memory is bounded: a set of 20-byte object ids plus a window of blobs in
- * flight, or after a sweep about 17 bytes per packed object.
+ * Memory: a set of 20-byte object ids plus a window of blobs in flight; or,
+ * with a sweep, 9 bytes per packed object and 8 per tree while it runs, 5
+ * per object after, plus a few records per commit.
  *
  * By default each (rule, fingerprint, path) is delivered once, after the
  * walk, with the commit that introduced it and its history (ward_commit's
