@@ -193,7 +193,8 @@ ward_status ward_rules_load_file(ward_ruleset *rs, const char *path, char *err,
                                  size_t errlen);
 void ward_ruleset_free(ward_ruleset *rs);
 /* rules.c: appends a formatted warning to a list (at most 1000). */
-int ward_warnings_vadd(char ***v, size_t *n, const char *fmt, va_list ap);
+int ward_warnings_vadd(char ***v, size_t *n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 /* rules.c: reads a whole file (a config, a cached database; capped at
  * 16 MiB) into a new buffer. */
 ward_status ward_read_file(const char *path, char **text, size_t *len, char *err,
