@@ -441,7 +441,8 @@ static ward_status walk_from(hist *h, const git_oid *start, int hidden)
         size_t np;
         char err[256];
         int pr = -1;
-        if (ward_obj_read(h->rd, h->odb, &g->v[i].id, 0, &o, NULL, err, sizeof err) == WARD_OBJREAD_OK) {
+        if (ward_obj_read(h->rd, h->odb, &g->v[i].id, 0, &o, NULL, err, sizeof err) ==
+            WARD_OBJREAD_OK) {
             pr = o.type == GIT_OBJECT_COMMIT ? parse_commit(h, &o, &tree, &np, &g->v[i].time)
                                              : -1;
             ward_obj_free(&o);
@@ -912,7 +913,8 @@ static int read_author(pool *p, const git_oid *id, struct author *a)
                 while (q < eol && *q == ' ')
                     q++;
                 if (eol - q >= 5 && (*q == '+' || *q == '-')) {
-                    int hh = (q[1] - '0') * 10 + (q[2] - '0'), mm = (q[3] - '0') * 10 + (q[4] - '0');
+                    int hh = (q[1] - '0') * 10 + (q[2] - '0');
+                    int mm = (q[3] - '0') * 10 + (q[4] - '0');
                     a->tz = (*q == '-' ? -1 : 1) * (hh * 60 + mm);
                 }
             }
@@ -1372,10 +1374,9 @@ static ward_status walk_tree(hist *h, pool *p, const git_oid *tid, const char *w
         git_oid_fromraw(&id, te.id);
         unsigned kind = mode & 0170000;
         if (h->sweep && kind != 0160000 &&
-            !(kind == 0040000 ? (swept ? ward_sweep_tree_wanted(h->sweep, id.id)
-                                       : !ward_sweep_tree_skip(h->sweep, id.id))
-              : swept ? ward_sweep_wants(h->sweep, id.id)
-                      : !ward_sweep_blob_clean(h->sweep, id.id)))
+            !(kind == 0040000 ? !ward_sweep_tree_skip(h->sweep, id.id)
+              : swept         ? ward_sweep_wants(h->sweep, id.id)
+                              : !ward_sweep_blob_clean(h->sweep, id.id)))
             continue; /* the sweep read it: nothing there */
         int added = oidset_add(&h->seen, &id);
         if (added < 0) {
@@ -1640,8 +1641,8 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
          * reads commits through libgit2 and the walk's reader, which the
          * sweep does not touch); its events wait until the sweep is over,
          * so that callbacks never run on two threads at once. */
-        ward_sweep_options so = {.e = e, .packs = h.packs, .objects_dir = objdir,
-                                 .max_size = h.max_size, .scan_binary = opts->scan_binary,
+        ward_sweep_options so = {.e = e, .packs = h.packs, .max_size = h.max_size,
+                                 .scan_binary = opts->scan_binary,
                                  .threads = opts->threads ? opts->threads : cpus,
                                  .cache_bytes = SWEEP_CACHE, .on_progress = sweep_progress,
                                  .user = &h};
@@ -1679,7 +1680,8 @@ ward_status ward_scan_git(const ward_engine *e, const char *repo, const ward_git
         qsort_r(by_tree, nb, sizeof *by_tree, tree_cmp, h.trees);
         for (size_t j = 0; j < nb; j++) {
             cnode *c = &h.g.v[by_tree[j]];
-            c->has_digest = (uint8_t)ward_sweep_digest(h.sweep, h.trees[by_tree[j]].id, &c->digest);
+            c->has_digest =
+                (uint8_t)ward_sweep_digest(h.sweep, h.trees[by_tree[j]].id, &c->digest);
         }
         free(by_tree);
         free(h.trees);

@@ -706,7 +706,8 @@ static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limi
                                                : rc;
             curlen = (size_t)h.size;
             curtype = h.type;
-            cur_own = !((r->nchain || keep_top) && cache_own(r, ckey(pi, off), curtype, cur, curlen));
+            cur_own = !((r->nchain || keep_top) &&
+                        cache_own(r, ckey(pi, off), curtype, cur, curlen));
             break;
         }
         if (h.size > HARD_MAX)
@@ -759,7 +760,8 @@ static int read_at(ward_pack_reader *r, uint32_t pi, uint64_t off, uint64_t limi
             return rc == -2 ? WARD_PACK_NOMEM : corrupt(p, k.off, "bad delta", err, errlen);
         cur = next;
         curlen = nextlen;
-        cur_own = !((r->nchain || keep_top) && cache_own(r, ckey(k.pack, k.off), curtype, cur, curlen));
+        cur_own = !((r->nchain || keep_top) &&
+                    cache_own(r, ckey(k.pack, k.off), curtype, cur, curlen));
     }
     r->lent = 0;
     if (!cur_own && r->lend) { /* the cache holds it: lent until the next read */

@@ -430,7 +430,11 @@ static ward_status finish_kept(ward_sweep *s, worker *w, unsigned nt)
     while (cap < 2 * n)
         cap *= 2;
     /* where each kept tree's record is: thread and offset, by k */
-    struct slot { uint32_t k, thread; size_t at; unsigned char state; } *map = calloc(cap, sizeof *map);
+    struct slot {
+        uint32_t k, thread;
+        size_t at;
+        unsigned char state;
+    } *map = calloc(cap, sizeof *map);
     uint32_t *stack = malloc(n * sizeof *stack);
     if (!map || !stack) {
         free(map);
@@ -644,14 +648,6 @@ int ward_sweep_digest(const ward_sweep *s, const unsigned char id[20], uint64_t 
 int ward_sweep_wants(const ward_sweep *s, const unsigned char id[20])
 {
     return ward_idset_has(&s->wanted, id);
-}
-
-int ward_sweep_tree_wanted(const ward_sweep *s, const unsigned char id[20])
-{
-    size_t k;
-    if (!ward_pack_order_locate(s->ps, &s->o, id, &k))
-        return 1; /* not in a pack: the walk reads it */
-    return (s->o.type[k] & 7) != WARD_OBJ_TREE || (s->o.type[k] & F_MARK);
 }
 
 int ward_sweep_tree_skip(const ward_sweep *s, const unsigned char id[20])

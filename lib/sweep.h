@@ -30,7 +30,6 @@ typedef struct ward_sweep ward_sweep;
 typedef struct ward_sweep_options {
     const ward_engine *e;
     ward_packs *packs;
-    const char *objects_dir;    /* for loose objects */
     uint64_t max_size;          /* larger blobs are wanted (the walk skips them) */
     int scan_binary;
     unsigned threads;
@@ -49,17 +48,16 @@ int ward_sweep_possible(const ward_engine *e, const ward_packs *ps, const char *
 ward_status ward_sweep_run(const ward_sweep_options *o, ward_sweep **out);
 void ward_sweep_free(ward_sweep *s);
 
-/* A packed tree the sweep read: then ward_sweep_wants (blobs) and
- * ward_sweep_tree_wanted (subtrees) say which of its entries the walk needs
- * (the rest are clean blobs, and trees that hold nothing but those). */
+/* A packed tree the sweep read: then ward_sweep_wants says which of its
+ * blobs the walk needs (the rest are clean).  In other trees (loose ones),
+ * ward_sweep_blob_clean says it blob by blob. */
 int ward_sweep_swept(const ward_sweep *s, const unsigned char id[20]);
 int ward_sweep_wants(const ward_sweep *s, const unsigned char id[20]);
-int ward_sweep_tree_wanted(const ward_sweep *s, const unsigned char id[20]);
-/* For the entries of other trees: a packed tree the sweep read, that holds
- * nothing the walk needs. */
-int ward_sweep_tree_skip(const ward_sweep *s, const unsigned char id[20]);
 /* A packed blob the sweep scanned and found nothing in. */
 int ward_sweep_blob_clean(const ward_sweep *s, const unsigned char id[20]);
+/* A packed tree the sweep read that holds nothing the walk needs: no wanted
+ * entry at any depth. */
+int ward_sweep_tree_skip(const ward_sweep *s, const unsigned char id[20]);
 /* A digest of what the walk needs under a tree the sweep read (1; else
  * 0): of every entry below it that is wanted, with its path.  A commit
  * whose tree's digest is its parent's brings nothing new to the walk. */
