@@ -1169,8 +1169,7 @@ static uint64_t place_key(const git_oid *id, const char *path)
 {
     uint64_t k;
     memcpy(&k, id->id, sizeof k);
-    for (const char *c = path; *c; c++)
-        k = (k ^ (unsigned char)*c) * 1099511628211ull;
+    k = ward_fnv1a(k, path, strlen(path));
     return k ? k : 1; /* 0 marks an empty slot */
 }
 

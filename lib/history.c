@@ -51,11 +51,10 @@ ward_finding *ward_finding_clone(const ward_finding *f)
 
 static uint64_t key_hash(const ward_finding *f)
 {
-    uint64_t h = 1469598103934665603ull ^ f->rule_index;
-    for (const char *p = f->fingerprint; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    for (const char *p = f->path ? f->path : ""; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    const char *path = f->path ? f->path : "";
+    uint64_t h = ward_fnv1a(WARD_FNV_BASIS ^ f->rule_index, f->fingerprint,
+                            strlen(f->fingerprint));
+    h = ward_fnv1a(h, path, strlen(path));
     return h ^ (h >> 29);
 }
 

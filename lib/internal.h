@@ -17,6 +17,17 @@
 #include "../include/ward.h"
 #include "validate.h"
 
+/* FNV-1a over n bytes, going on from h (WARD_FNV_BASIS to start): the hash
+ * of names, paths and keys in libward's tables. */
+#define WARD_FNV_BASIS 1469598103934665603ull
+static inline uint64_t ward_fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ c[i]) * 1099511628211ull;
+    return h;
+}
+
 /* Matches are confirmed by PCRE2 on a window that reaches back this far at
  * most; a regex whose longest match is longer is still found, but its
  * span may be cut (documented in docs/internals.md). */

@@ -1167,10 +1167,7 @@ typedef struct wpool {
 
 static uint64_t str_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return ward_fnv1a(WARD_FNV_BASIS, s, strlen(s));
 }
 
 static uint32_t pool_add(wpool *P, const char *s)

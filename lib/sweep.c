@@ -191,10 +191,7 @@ static uint64_t mix(uint64_t h)
 
 static uint64_t name_hash(const unsigned char *s, size_t n, unsigned mode)
 {
-    uint64_t h = 1469598103934665603ull ^ mode;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ s[i]) * 1099511628211ull;
-    return h;
+    return ward_fnv1a(WARD_FNV_BASIS ^ mode, s, n);
 }
 
 /* One entry's part of a digest: a sum of these is the same in any order. */
