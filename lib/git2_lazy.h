@@ -53,6 +53,7 @@
     X(error_last) \
     X(ignore_path_is_ignored) \
     X(index_free) \
+    X(index_open) \
     X(libgit2_init) \
     X(libgit2_opts) \
     X(libgit2_shutdown) \
@@ -164,6 +165,7 @@ int ward_git2_maybe_repo(const char *path, int search);
 #define git_error_last (ward_git2.error_last)
 #define git_ignore_path_is_ignored (ward_git2.ignore_path_is_ignored)
 #define git_index_free (ward_git2.index_free)
+#define git_index_open (ward_git2.index_open)
 #define git_libgit2_init (ward_git2.libgit2_init)
 #define git_libgit2_opts (ward_git2.libgit2_opts)
 #define git_libgit2_shutdown (ward_git2.libgit2_shutdown)

@@ -19,7 +19,7 @@ const char *ward_git_msg(void)
     return e && e->message ? e->message : "unknown error";
 }
 
-ward_status ward_git_begin(const ward_engine *e, const ward_git_options *opts,
+ward_status ward_git_check(const ward_engine *e, const ward_git_options *opts,
                            const ward_git_callbacks *cb, ward_git_options *out,
                            char *errbuf, size_t errlen)
 {
@@ -27,6 +27,16 @@ ward_status ward_git_begin(const ward_engine *e, const ward_git_options *opts,
         errbuf[0] = '\0';
     if (!e || !cb || !cb->on_finding || ward_take_options(out, sizeof *out, opts) != WARD_OK)
         return WARD_EINVAL;
+    return WARD_OK;
+}
+
+ward_status ward_git_begin(const ward_engine *e, const ward_git_options *opts,
+                           const ward_git_callbacks *cb, ward_git_options *out,
+                           char *errbuf, size_t errlen)
+{
+    ward_status st = ward_git_check(e, opts, cb, out, errbuf, errlen);
+    if (st)
+        return st;
     if (ward_git2_init(errbuf, errlen))
         return WARD_EIO;
     return WARD_OK;

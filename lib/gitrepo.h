@@ -17,9 +17,12 @@
 /* libgit2's last error message, or "unknown error". */
 const char *ward_git_msg(void);
 /* What ward_scan_git and ward_scan_staged check first: an engine and an
- * on_finding callback, options a caller of any version may pass (copied
- * into *out), and libgit2 loaded.  Clears errbuf.  WARD_EINVAL, WARD_EIO
+ * on_finding callback, and options a caller of any version may pass
+ * (copied into *out); ward_git_begin also loads libgit2.  Clears errbuf.  WARD_EINVAL, WARD_EIO
  * when libgit2 cannot be loaded, or WARD_OK. */
+ward_status ward_git_check(const ward_engine *e, const ward_git_options *opts,
+                           const ward_git_callbacks *cb, ward_git_options *out,
+                           char *errbuf, size_t errlen);
 ward_status ward_git_begin(const ward_engine *e, const ward_git_options *opts,
                            const ward_git_callbacks *cb, ward_git_options *out,
                            char *errbuf, size_t errlen);

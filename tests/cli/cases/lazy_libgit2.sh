@@ -1,10 +1,12 @@
 # libgit2 is loaded only when a repository is needed (lib/git2_lazy.h):
 # never by --version, rules, redact, lsp or a scan outside any work tree
-# (LD_DEBUG=files lists each library the loader maps).  A scan of a work
-# tree loads it and honours .gitignore.  When it cannot be loaded
-# (WARD_LIBGIT2 names another file), ward git, staged and hook say why and
-# exit 2; a scan outside a repository is unaffected, and a scan of a work
-# tree goes on without .gitignore and says so.
+# (LD_DEBUG=files lists each library the loader maps), nor by `ward staged`
+# (read by ward itself, lib/staged.c).  A scan of a work tree loads it and
+# honours .gitignore.  When it cannot be loaded (WARD_LIBGIT2 names another
+# file), ward git and hook say why and exit 2, and so does ward staged when
+# made to use it (WARD_STAGED=libgit2); a scan outside a repository is
+# unaffected, and a scan of a work tree goes on without .gitignore and says
+# so.
 export GIT_AUTHOR_NAME='Ann Dev' GIT_AUTHOR_EMAIL=ann@example.com
 export GIT_COMMITTER_NAME='Ann Dev' GIT_COMMITTER_EMAIL=ann@example.com
 export GIT_AUTHOR_DATE='2024-01-02T03:04:05+0100' GIT_COMMITTER_DATE='2024-01-02T03:04:05+0100'
@@ -33,6 +35,7 @@ git add . && git commit -qm one
 cd ..
 seen ward scan repo
 seen ward git repo
+(cd repo && seen ward staged)
 ward scan repo; echo "exit $?"
 ward git repo; echo "exit $?"
 echo "-- libgit2 cannot be loaded"
@@ -42,6 +45,7 @@ ward scan --format sarif plain/a.env > /dev/null; echo "exit $?"
 ward scan repo; echo "exit $?"
 ward git repo; echo "exit $?"
 (cd repo && ward staged; echo "exit $?")
+(cd repo && WARD_STAGED=libgit2 ward staged; echo "exit $?")
 (cd repo && ward hook install; echo "exit $?")
 # a library that is not libgit2: the first function it lacks is named
 WARD_LIBGIT2=libz.so.1 ward git repo 2>&1 | sed 's/has no git_[a-z0-9_]*/has no git_.../'
