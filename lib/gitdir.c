@@ -164,7 +164,11 @@ int ward_gitdir_open(const char *path, ward_gitdir *g, char *why, size_t whylen)
             break;
         }
         snprintf(probe, sizeof probe, "%.*s/HEAD", (int)n, dir);
-        if (stat(probe, &sb) == 0)
+        struct stat ob;
+        char objects[PATH_MAX + 16];
+        snprintf(objects, sizeof objects, "%.*s/objects", (int)n, dir);
+        if (stat(probe, &sb) == 0 && S_ISREG(sb.st_mode) && stat(objects, &ob) == 0 &&
+            S_ISDIR(ob.st_mode))
             return why_set(why, whylen, "'%.*s' may be a repository itself", (int)(n ? n : 1), n ? dir : "/");
         if (!search || n == 0)
             return why_set(why, whylen, "%s", "no .git found");
@@ -263,10 +267,10 @@ static int packed_ref(const ward_gitdir *g, const char *name, unsigned char id[2
     int rc = 1;
     size_t nl = strlen(name);
     for (char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
-        if (*line == '#' || *line == '^')
+        size_t ll = strcspn(line, "\r\n");
+        if (*line == '#' || *line == '^' || ll != 41 + nl)
             continue;
-        if (!strncmp(line + 41, name, nl) && line[40] == ' ' &&
-            (line[41 + nl] == '\n' || line[41 + nl] == '\r' || line[41 + nl] == '\0')) {
+        if (line[40] == ' ' && !strncmp(line + 41, name, nl)) {
             rc = unhex(line, id) ? -1 : 0;
             break;
         }
