@@ -22,6 +22,7 @@
 #include <zlib.h>
 
 #define MAX_SMALL_FILE (64u << 20) /* HEAD, refs, config, packed-refs */
+#define LOOSE_MAX_FILE (2ull << 30) /* larger than any object ward reads, compressed */
 #define MAX_SYMREF 5               /* as git: "ref: " followed at most this often */
 
 __attribute__((format(printf, 3, 4))) static int why_set(char *why, size_t whylen,
@@ -36,42 +37,52 @@ __attribute__((format(printf, 3, 4))) static int why_set(char *why, size_t whyle
     return 1;
 }
 
-/* The whole of a small file, NUL-terminated; NULL with errno set. */
-static char *slurp(const char *path, size_t *len)
+char *ward_file_read(const char *path, size_t max, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return NULL;
     struct stat st;
     char *buf = NULL;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)MAX_SMALL_FILE) {
-        size_t cap = (size_t)st.st_size + 1, n = 0;
-        buf = malloc(cap);
-        while (buf) {
-            ssize_t r = read(fd, buf + n, cap - 1 - n);
+    int saved = 0;
+    if (fstat(fd, &st) < 0) {
+        saved = errno;
+    } else if (!S_ISREG(st.st_mode)) {
+        saved = EINVAL;
+    } else if ((uint64_t)st.st_size > max) {
+        saved = EFBIG;
+    } else if (!(buf = malloc((size_t)st.st_size + 1))) {
+        saved = ENOMEM;
+    } else {
+        size_t n = 0;
+        while (n < (size_t)st.st_size) {
+            ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
             if (r < 0 && errno == EINTR)
                 continue;
             if (r < 0) {
+                saved = errno;
                 free(buf);
                 buf = NULL;
                 break;
             }
+            if (r == 0)
+                break; /* shorter now than fstat said: what there is */
             n += (size_t)r;
-            if (r == 0 || n == cap - 1)
-                break;
         }
         if (buf) {
             buf[n] = '\0';
             if (len)
                 *len = n;
         }
-    } else {
-        errno = EFBIG;
     }
-    int saved = errno;
     close(fd);
     errno = saved;
     return buf;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    return ward_file_read(path, MAX_SMALL_FILE, len);
 }
 
 static char *join(const char *a, const char *b)
@@ -458,27 +469,12 @@ int ward_gitdir_read(ward_gitdir *g, const unsigned char id[20], uint64_t max_si
     char *path = join(g->common, rel);
     if (!path)
         return WARD_PACK_NOMEM;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    free(path);
-    if (fd < 0)
-        return WARD_PACK_NOT_FOUND;
-    struct stat st;
-    unsigned char *file = NULL;
     size_t n = 0;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)(2ull << 30)) {
-        file = malloc((size_t)st.st_size + 1);
-        while (file && n < (size_t)st.st_size) {
-            ssize_t r = read(fd, file + n, (size_t)st.st_size - n);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                break;
-            n += (size_t)r;
-        }
-    }
-    close(fd);
+    unsigned char *file = (unsigned char *)ward_file_read(path, LOOSE_MAX_FILE, &n);
+    free(path);
     if (!file)
-        return WARD_PACK_NOMEM;
+        return errno == ENOMEM ? WARD_PACK_NOMEM : errno == EFBIG ? WARD_PACK_TOO_BIG
+                                                                 : WARD_PACK_NOT_FOUND;
     rc = ward_loose_parse(file, n, max_size, type, data, len, size, err, errlen);
     free(file);
     return rc;

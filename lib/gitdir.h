@@ -41,6 +41,11 @@ int ward_gitdir_read(ward_gitdir *g, const unsigned char id[20], uint64_t max_si
                      unsigned char **data, size_t *len, uint64_t *size, char *err,
                      size_t errlen);
 
+/* The whole of a regular file of at most max bytes, NUL-terminated, in a
+ * malloc'd buffer of *len bytes and the NUL; NULL with errno set (EFBIG
+ * past max, EINVAL not a regular file, ENOMEM, or open's and read's). */
+char *ward_file_read(const char *path, size_t max, size_t *len);
+
 /* Inflates a loose object's file: the same return values, with
  * WARD_PACK_CORRUPT for anything malformed (exposed for fuzzing). */
 int ward_loose_parse(const unsigned char *file, size_t file_len, uint64_t max_size, int *type,

@@ -18,12 +18,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "gitdir.h"
 #include "gitindex.h"
@@ -33,6 +30,7 @@
 #define RENAME_LIMIT 200    /* as libgit2: more added x deleted files than its square, exact renames only */
 #define RENAME_SCORE 50     /* percent of lines in common that makes a rename */
 #define ALL_LINES UINT64_MAX
+#define INDEX_MAX (2ull << 30)
 
 /* ---------------------------------------------------------------------
  * Delivery, for both ways of finding the changes.
@@ -449,29 +447,16 @@ static void native_free(native *nv)
 /* Reads the index named by g->index: 0, -1 (nv->why), -2. */
 static int read_index(native *nv)
 {
-    int fd = open(nv->g.index, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT)
+    size_t n = 0;
+    unsigned char *buf = (unsigned char *)ward_file_read(nv->g.index, INDEX_MAX, &n);
+    if (!buf && errno == ENOENT)
         return 0; /* nothing staged yet: an empty index */
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(nv->why, sizeof nv->why, "cannot read the index '%s'", nv->g.index);
-        if (fd >= 0)
-            close(fd);
+    if (!buf && errno == ENOMEM)
+        return -2;
+    if (!buf) {
+        snprintf(nv->why, sizeof nv->why, "cannot read the index '%.180s'", nv->g.index);
         return -1;
     }
-    unsigned char *buf = malloc((size_t)st.st_size + 1);
-    size_t n = 0;
-    while (buf && n < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (!buf)
-        return -2;
     int rc = ward_index_parse(buf, n, &nv->ix, nv->why, sizeof nv->why);
     free(buf); /* the parser keeps copies of the paths */
     return rc;
