@@ -72,16 +72,17 @@ static int is_binary(const char *data, size_t len)
            memchr(data, 0, len < WARD_GIT_BINARY_PROBE ? len : WARD_GIT_BINARY_PROBE) != NULL;
 }
 
-/* Scans one staged blob; its added lines are r[0..n) (binary: any line
- * counts).  WARD_OK unless out of memory. */
+/* Scans one staged blob; its added lines are r[0..n), or all of them
+ * (a binary side: no line diff).  A binary blob is skipped unless asked
+ * for.  WARD_OK unless out of memory. */
 static ward_status deliver_blob(deliver *dv, const char *path, const char *data, size_t len,
-                                const ward_line_range *r, size_t n, int binary)
+                                const ward_line_range *r, size_t n, int binary, int all)
 {
     if (binary && !dv->o->scan_binary) {
         ward_git_event(dv->cb, WARD_EV_SKIPPED, WARD_SKIP_BINARY, path, "skipped", "binary file");
         return WARD_OK;
     }
-    staged_ctx s = {dv->cb, r, n, binary, 0};
+    staged_ctx s = {dv->cb, r, n, binary || all, 0};
     ward_status st = WARD_OK;
     if (n || s.all)
         st = ward_scan_buffer(dv->sc, data, len, path, staged_finding, &s);
@@ -522,7 +523,7 @@ static int staged_native(const char *repo, deliver *dv, ward_status *st_out, cha
                                             : r == WARD_PACK_OK ? "not a blob" : err);
             continue;
         }
-        int binary = is_binary((char *)data, len);
+        int binary = is_binary((char *)data, len), old_binary = 0;
         ward_line_range all = {1, ALL_LINES}, *ranges = &all;
         size_t n = len ? 1 : 0;
         if (c->has_old && !binary) {
@@ -533,7 +534,7 @@ static int staged_native(const char *repo, deliver *dv, ward_status *st_out, cha
                 break;
             }
             if (r == WARD_PACK_OK && is_binary((char *)old, olen)) {
-                binary = 1; /* as git's diff: either side binary, the whole file */
+                old_binary = 1; /* as git's diff: either side binary, the whole file */
             } else if (r == WARD_PACK_OK) {
                 if (ward_added_lines((char *)old, olen, (char *)data, len, &ranges, &n)) {
                     free(old);
@@ -545,7 +546,7 @@ static int staged_native(const char *repo, deliver *dv, ward_status *st_out, cha
             /* an old side that cannot be read: the whole file counts */
             free(old);
         }
-        st = deliver_blob(dv, c->path, (char *)data, len, ranges, n, binary);
+        st = deliver_blob(dv, c->path, (char *)data, len, ranges, n, binary, old_binary);
         if (ranges != &all)
             free(ranges);
         free(data);
@@ -592,8 +593,8 @@ static ward_status staged_file(git_repository *repo, git_patch *patch, const git
             r[n++] = (ward_line_range){(uint64_t)hk->new_start,
                                        (uint64_t)hk->new_start + (uint64_t)hk->new_lines - 1};
     }
-    int binary = is_binary(data, len) || (d->flags & GIT_DIFF_FLAG_BINARY);
-    ward_status st = deliver_blob(dv, path, data, len, r, n, binary);
+    ward_status st = deliver_blob(dv, path, data, len, r, n, is_binary(data, len),
+                                  (d->flags & GIT_DIFF_FLAG_BINARY) != 0);
     free(r);
     git_blob_free(blob);
     return st;

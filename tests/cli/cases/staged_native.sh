@@ -4,10 +4,11 @@
 # hand over) and checks that libgit2's is the same, over: a first commit,
 # nested folders and the cache tree, loose and packed objects and refs,
 # index versions 3 and 4, renames (exact, edited, a folder), a file that
-# becomes a folder, a binary file, a symbolic link, a submodule, a mode
-# change, a linked work tree, and detached HEAD.  Then what it hands to
-# libgit2 (a split index), and a pre-commit hook under `git commit -a`,
-# which names its index in GIT_INDEX_FILE.
+# becomes a folder, a binary file and one that becomes text, a symbolic
+# link, a submodule, a mode change, a linked work tree, and detached HEAD.
+# Then what it hands to libgit2 (alternates, a split index), and a
+# pre-commit hook under `git commit -a` and `git commit PATH`, which name
+# their index in GIT_INDEX_FILE.
 export GIT_AUTHOR_NAME='Ann Dev' GIT_AUTHOR_EMAIL=ann@example.com
 export GIT_COMMITTER_NAME='Ann Dev' GIT_COMMITTER_EMAIL=ann@example.com
 export GIT_AUTHOR_DATE='2024-01-02T03:04:05+0100' GIT_COMMITTER_DATE='2024-01-02T03:04:05+0100'
@@ -76,6 +77,9 @@ step "a binary file"
 echo "--   and with --binary:"
 WARD_STAGED=native ward staged --binary | cut -c1-60
 git commit -qm seven
+tok 17 > blob.bin && git add blob.bin
+step "a binary file that becomes text (every line of it counts)"
+git commit -qm seven-b
 ln -s "$(tok 9 | cut -d= -f2)" link
 git add link
 step "a symbolic link (its target is its content)"
