@@ -295,19 +295,19 @@ static int diff_dir(native *nv, const char *prefix, size_t plen, const unsigned 
 /* Every file under a deleted folder, for renames out of it. */
 static int expand_gone(native *nv, size_t k, int depth)
 {
-    if (depth > 4096)
+    if (depth > 4096) {
+        snprintf(nv->why, sizeof nv->why, "folders nested too deep");
         return -1;
+    }
     unsigned char id[20];
     memcpy(id, nv->del[k].id, 20);
-    char *prefix = nv->del[k].path;
+    const char *prefix = nv->del[k].path; /* its own allocation: stays while del grows */
     nv->del[k].taken = 1; /* the folder itself is not a candidate */
     unsigned char *data = NULL;
     size_t len = 0, off = 0;
     int rc = read_tree(nv, id, &data, &len);
-    if (rc) {
-        free(prefix);
+    if (rc)
         return rc;
-    }
     size_t plen = strlen(prefix);
     char *dir = malloc(plen + 2);
     if (!dir) {
