@@ -2,8 +2,8 @@
 # bench/git.sh - `ward git` on a repository with a long history against
 # reading every object once with git (`git cat-file --batch-all-objects
 # --batch --unordered`, the floor), against ward's walk alone (no sweep),
-# and against git-secrets where it is installed, in the same run; wall time
-# and peak RSS from /usr/bin/time.  Then `ward staged` on a 10-file commit.
+# and against gitleaks, trufflehog and git-secrets where they are installed,
+# in the same run; wall time, CPU time and peak RSS from /usr/bin/time.  Then `ward staged` on a 10-file commit.
 # Not a test.
 #
 #   bench/git.sh [--bindir DIR] [--repo PATH] [--commits N] [--keep DIR]
@@ -120,27 +120,50 @@ measure "ward git (all refs: a sweep, then the walk)" 1 "$ward" git --no-config 
 measure "ward git -j1" 1 "$ward" git --no-config -q -j1 "$repo"
 measure "ward git, the walk alone (WARD_GIT_SWEEP=0)" 1 env WARD_GIT_SWEEP=0 "$ward" git --no-config -q "$repo"
 
-# A peer in the same run: gitleaks and trufflehog are not packaged for
-# Debian; git-secrets (awslabs) is, and `git secrets --scan-history`
+# Peers in the same run, where installed: gitleaks (8.19 and later have
+# `gitleaks git`, older ones `gitleaks detect`) and trufflehog, neither
+# packaged for Debian, each given at most $PEER_LIMIT seconds.
+PEER_LIMIT=${PEER_LIMIT:-1800}
+peer() { # label, command...
+  local label=$1 rc=0; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" timeout "$PEER_LIMIT" "$@" >/dev/null \
+    2>"$work/err" || rc=$?
+  if [ "$rc" = 124 ]; then
+    printf '%-44s did not finish in %s s\n' "$label" "$PEER_LIMIT"
+  else
+    read -r secs user sys kib < <(tail -n 1 "$work/time")
+    printf '%-44s %8.2f s wall %8.2f s CPU  %7.1f MiB peak RSS (exit %s)\n' \
+      "$label" "$secs" "$(echo "$user + $sys" | bc -l)" "$(echo "$kib / 1024" | bc -l)" "$rc"
+  fi
+}
+if command -v gitleaks >/dev/null; then
+  if gitleaks git --help >/dev/null 2>&1; then
+    peer "gitleaks git ($(gitleaks version 2>/dev/null))" gitleaks git --no-banner \
+      --report-path "$work/gitleaks.json" "$repo"
+  else
+    peer "gitleaks detect ($(gitleaks version 2>/dev/null))" gitleaks detect --no-banner \
+      --source "$repo" --report-path "$work/gitleaks.json"
+  fi
+else
+  echo "gitleaks is not installed: not in this run"
+fi
+if command -v trufflehog >/dev/null; then
+  peer "trufflehog git (no verification)" trufflehog git --no-verification --json \
+    "file://$repo"
+else
+  echo "trufflehog is not installed: not in this run"
+fi
+
+# git-secrets (awslabs) is packaged for Debian: `git secrets --scan-history`
 # searches every commit's diff (git log -G) with its three AWS patterns
-# (ward runs 675 rules).  Run in a --shared clone so the repository's own
-# config is left alone; given at most $GS_LIMIT seconds.
+# (ward runs 675 rules), in a --shared clone so the repository's own config
+# is left alone; given at most $GS_LIMIT seconds.
 GS_LIMIT=${GS_LIMIT:-1200}
 if command -v git-secrets >/dev/null; then
   gs=$work/gs.git
   git clone -q --bare --shared "$repo" "$gs"
   git -C "$gs" secrets --register-aws >/dev/null
-  rc=0
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time" timeout "$GS_LIMIT" git -C "$gs" secrets \
-    --scan-history >/dev/null 2>"$work/err" || rc=$?
-  if [ "$rc" = 124 ]; then
-    printf '%-44s did not finish in %s s\n' "git secrets --scan-history (AWS)" "$GS_LIMIT"
-  else
-    read -r secs user sys kib < <(tail -n 1 "$work/time")
-    printf '%-44s %8.2f s wall %8.2f s CPU  %7.1f MiB peak RSS (exit %s)\n' \
-      "git secrets --scan-history (AWS)" "$secs" "$(echo "$user + $sys" | bc -l)" \
-      "$(echo "$kib / 1024" | bc -l)" "$rc"
-  fi
+  PEER_LIMIT=$GS_LIMIT peer "git secrets --scan-history (AWS)" git -C "$gs" secrets --scan-history
 else
   echo "git-secrets is not installed (Debian git-secrets): no peer in this run"
 fi
