@@ -60,7 +60,7 @@
 #define WORKER_CACHE_TOTAL (16u << 20)
 /* Each sweeping thread's: in pack order a delta follows its base closely,
  * so 8 MiB did as well as 16 on git/git (8.5-8.9 s either way, three pairs)
- * and took 20 MiB off its peak (104-108 MiB against 126-128). */
+ * and took 20 MiB off its peak (102-106 MiB against 123-125). */
 #define SWEEP_CACHE (8u << 20)
 
 
