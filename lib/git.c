@@ -1029,8 +1029,7 @@ static void scan_blob(wctx *w, job *j)
     const char *data = (const char *)ob.data;
     size_t len = ob.len;
     j->bytes = len;
-    if (!p->scan_binary && !ward_utf16_bom(data, len) &&
-        memchr(data, 0, len < WARD_GIT_BINARY_PROBE ? len : WARD_GIT_BINARY_PROBE)) {
+    if (!p->scan_binary && ward_git_binary(data, len)) {
         job_event(w, j, WARD_EV_SKIPPED, WARD_SKIP_BINARY, "skipped", "binary file");
         ward_obj_free(&ob);
         return;

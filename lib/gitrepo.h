@@ -5,14 +5,22 @@
 
 #include "git2_lazy.h"
 
+#include <string.h>
+
 #include "internal.h"
 #include "pack.h"
 
 /* A blob is read whole (deltas need their bases whole), so a limit stays:
  * past it a blob is skipped and the summary line says so. */
 #define WARD_GIT_MAX_BLOB (256ull << 20)
-/* A blob with a NUL in its first bytes is binary (as git decides). */
+/* A blob with a NUL in its first bytes is binary (as git decides), unless
+ * it starts with a UTF-16 byte-order mark (ward_scan_buffer transcodes it). */
 #define WARD_GIT_BINARY_PROBE 8192u
+static inline int ward_git_binary(const void *data, size_t len)
+{
+    return !ward_utf16_bom((const char *)data, len) &&
+           memchr(data, 0, len < WARD_GIT_BINARY_PROBE ? len : WARD_GIT_BINARY_PROBE) != NULL;
+}
 
 /* libgit2's last error message, or "unknown error". */
 const char *ward_git_msg(void);

@@ -66,12 +66,6 @@ typedef struct deliver {
     int errors, aborted;
 } deliver;
 
-static int is_binary(const char *data, size_t len)
-{
-    return !ward_utf16_bom(data, len) &&
-           memchr(data, 0, len < WARD_GIT_BINARY_PROBE ? len : WARD_GIT_BINARY_PROBE) != NULL;
-}
-
 /* Scans one staged blob; its added lines are r[0..n), or all of them
  * (a binary side: no line diff).  A binary blob is skipped unless asked
  * for.  WARD_OK unless out of memory. */
@@ -400,7 +394,7 @@ static int find_renames(native *nv, uint64_t max_size)
         int rc = ward_gitdir_read(&nv->g, c->id, max_size, &type, &nd, &nl, NULL, err, sizeof err);
         if (rc == WARD_PACK_NOMEM)
             return -2;
-        if (rc != WARD_PACK_OK || is_binary((char *)nd, nl)) {
+        if (rc != WARD_PACK_OK || ward_git_binary((char *)nd, nl)) {
             free(nd);
             continue; /* said when it is delivered */
         }
@@ -416,7 +410,7 @@ static int find_renames(native *nv, uint64_t max_size)
                 free(nd);
                 return -2;
             }
-            if (rc == WARD_PACK_OK && !is_binary((char *)od, ol)) {
+            if (rc == WARD_PACK_OK && !ward_git_binary((char *)od, ol)) {
                 int s = similarity((char *)od, ol, (char *)nd, nl);
                 if (s > best_score) {
                     best_score = s;
@@ -523,7 +517,7 @@ static int staged_native(const char *repo, deliver *dv, ward_status *st_out, cha
                                             : r == WARD_PACK_OK ? "not a blob" : err);
             continue;
         }
-        int binary = is_binary((char *)data, len), old_binary = 0;
+        int binary = ward_git_binary((char *)data, len), old_binary = 0;
         ward_line_range all = {1, ALL_LINES}, *ranges = &all;
         size_t n = len ? 1 : 0;
         if (c->has_old && !binary) {
@@ -533,7 +527,7 @@ static int staged_native(const char *repo, deliver *dv, ward_status *st_out, cha
                 st = WARD_ENOMEM;
                 break;
             }
-            if (r == WARD_PACK_OK && is_binary((char *)old, olen)) {
+            if (r == WARD_PACK_OK && ward_git_binary((char *)old, olen)) {
                 old_binary = 1; /* as git's diff: either side binary, the whole file */
             } else if (r == WARD_PACK_OK) {
                 if (ward_added_lines((char *)old, olen, (char *)data, len, &ranges, &n)) {
@@ -593,7 +587,7 @@ static ward_status staged_file(git_repository *repo, git_patch *patch, const git
             r[n++] = (ward_line_range){(uint64_t)hk->new_start,
                                        (uint64_t)hk->new_start + (uint64_t)hk->new_lines - 1};
     }
-    ward_status st = deliver_blob(dv, path, data, len, r, n, is_binary(data, len),
+    ward_status st = deliver_blob(dv, path, data, len, r, n, ward_git_binary(data, len),
                                   (d->flags & GIT_DIFF_FLAG_BINARY) != 0);
     free(r);
     git_blob_free(blob);

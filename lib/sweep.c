@@ -150,8 +150,7 @@ static void sweep_blob(worker *w, size_t k)
         return; /* wanted: the walk says why */
     int found = 0;
     if (type == WARD_OBJ_BLOB &&
-        (o->scan_binary || ward_utf16_bom((const char *)data, len) ||
-         !memchr(data, 0, len < WARD_GIT_BINARY_PROBE ? len : WARD_GIT_BINARY_PROBE))) {
+        (o->scan_binary || !ward_git_binary(data, len))) {
         ward_status st = ward_scan_buffer(w->sc, (const char *)data, len, NULL, stop_at_first,
                                           &found);
         if ((st == WARD_OK || st == WARD_EABORT) && !found) {
