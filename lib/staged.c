@@ -619,11 +619,13 @@ static ward_status staged_libgit2(const char *repo, deliver *dv, char *errbuf, s
         st = WARD_EIO;
         goto out;
     }
+    /* no tree only before the first commit: HEAD naming a commit that
+     * cannot be read is an error, not an empty history */
     int rc = git_revparse_single(&head, r, "HEAD^{tree}");
     if (rc == 0) {
         tree = (git_tree *)head;
         head = NULL;
-    } else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) {
+    } else if (git_repository_head_unborn(r) != 1) {
         ward_set_err(errbuf, errlen, "cannot read HEAD: %s", ward_git_msg());
         st = WARD_EIO;
         goto out;

@@ -116,3 +116,8 @@ git checkout -q docs
 tok 15 > partial.env && git add partial.env && git commit -qm partial --no-verify
 tok 16 >> partial.env
 git commit -q -m thirteen partial.env 2>&1 | cut -c1-60; echo "commit exit ${PIPESTATUS[0]}"
+echo "-- HEAD names a commit that is not there: an error, not an empty history"
+cd .. && git init -q broken && cd broken && tok 18 > a.env && git add a.env
+git rev-parse HEAD >/dev/null 2>&1 || echo 0000000000000000000000000000000000000001 > .git/refs/heads/"$(git symbolic-ref --short HEAD)"
+ward staged; echo "exit $?"
+WARD_STAGED=native ward staged; echo "exit $?"
