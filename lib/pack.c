@@ -283,10 +283,14 @@ const unsigned char *ward_packs_object_id(const ward_packs *ps, size_t i)
 
 /* The index position of id in pack p, or -1.  Ids are uniform, so the
  * search starts where id's value says it should lie in its fan-out bucket
- * and looks in a window around that (a page or two of the index) before it
- * falls back to halving the bucket: a history of millions of objects is
- * searched millions of times, and each halving step was a page more to
- * keep resident or fault in again. */
+ * and gallops out from there (1, 2, 4 ... entries) until it has id's place
+ * between two probes, then halves that range.  The estimate is off by
+ * about the square root of half the bucket's size (70 entries in a bucket
+ * of 20,000), so a search reads a few KiB around one place: a history of
+ * millions of objects is searched millions of times, and each page it
+ * reads is one more to keep resident or fault in again.  (A window of
+ * 512 entries either side, halved, read two or three 64 KiB blocks a
+ * search.) */
 static int64_t idx_search(const pack *p, const unsigned char *id)
 {
     uint32_t lo = id[0] ? be32(p->fanout + 4 * (id[0] - 1)) : 0;
@@ -295,19 +299,43 @@ static int64_t idx_search(const pack *p, const unsigned char *id)
         return -1;
     uint64_t x = be64(id + 1);
     uint32_t est = lo + (uint32_t)(((unsigned __int128)x * (hi - lo)) >> 64);
-    /* the estimate is off by about the square root of half the bucket's
-     * size (70 entries in a bucket of 20,000): 512 either side almost
-     * always holds it */
-    uint32_t wl = est > lo + 512 ? est - 512 : lo, wh = hi - est > 512 ? est + 512 : hi;
-    /* the window holds id's place when its ends bracket it */
-    if (memcmp(p->ids + (size_t)wl * WARD_OID_RAWSZ, id, WARD_OID_RAWSZ) <= 0 &&
-        (wh == hi || memcmp(p->ids + (size_t)(wh - 1) * WARD_OID_RAWSZ, id, WARD_OID_RAWSZ) >= 0)) {
-        lo = wl;
-        hi = wh;
+    int c = memcmp(p->ids + (size_t)est * WARD_OID_RAWSZ, id, WARD_OID_RAWSZ);
+    if (!c)
+        return est;
+    if (c < 0) { /* id lies after est: (est, hi) */
+        uint32_t step = 1;
+        lo = est + 1;
+        while (hi - est > step) {
+            uint32_t at = est + step;
+            c = memcmp(p->ids + (size_t)at * WARD_OID_RAWSZ, id, WARD_OID_RAWSZ);
+            if (!c)
+                return at;
+            if (c > 0) {
+                hi = at;
+                break;
+            }
+            lo = at + 1;
+            step *= 2;
+        }
+    } else { /* id lies before est: [lo, est) */
+        uint32_t step = 1;
+        hi = est;
+        while (est - lo >= step) {
+            uint32_t at = est - step;
+            c = memcmp(p->ids + (size_t)at * WARD_OID_RAWSZ, id, WARD_OID_RAWSZ);
+            if (!c)
+                return at;
+            if (c < 0) {
+                lo = at + 1;
+                break;
+            }
+            hi = at;
+            step *= 2;
+        }
     }
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        int c = memcmp(p->ids + (size_t)mid * WARD_OID_RAWSZ, id, WARD_OID_RAWSZ);
+        c = memcmp(p->ids + (size_t)mid * WARD_OID_RAWSZ, id, WARD_OID_RAWSZ);
         if (!c)
             return mid;
         if (c < 0)
