@@ -600,7 +600,7 @@ static ward_status staged_libgit2(const char *repo, deliver *dv, char *errbuf, s
         return WARD_EIO;
     git_repository *r = NULL;
     git_index *idx = NULL;
-    git_object *head = NULL;
+    git_commit *commit = NULL;
     git_tree *tree = NULL;
     git_diff *diff = NULL;
     ward_status st = ward_git_open(repo, &r, errbuf, errlen);
@@ -620,11 +620,16 @@ static ward_status staged_libgit2(const char *repo, deliver *dv, char *errbuf, s
         goto out;
     }
     /* no tree only before the first commit: HEAD naming a commit that
-     * cannot be read is an error, not an empty history */
-    int rc = git_revparse_single(&head, r, "HEAD^{tree}");
-    if (rc == 0) {
-        tree = (git_tree *)head;
-        head = NULL;
+     * cannot be read is an error, not an empty history.  (Not through
+     * git_revparse_single("HEAD^{tree}"), which leaks a reference in
+     * libgit2 1.5 when the commit is missing.) */
+    git_oid hid;
+    if (git_reference_name_to_id(&hid, r, "HEAD") == 0) {
+        if (git_commit_lookup(&commit, r, &hid) < 0 || git_commit_tree(&tree, commit) < 0) {
+            ward_set_err(errbuf, errlen, "cannot read HEAD: %s", ward_git_msg());
+            st = WARD_EIO;
+            goto out;
+        }
     } else if (git_repository_head_unborn(r) != 1) {
         ward_set_err(errbuf, errlen, "cannot read HEAD: %s", ward_git_msg());
         st = WARD_EIO;
@@ -665,7 +670,7 @@ static ward_status staged_libgit2(const char *repo, deliver *dv, char *errbuf, s
 out:
     git_diff_free(diff);
     git_tree_free(tree);
-    git_object_free(head);
+    git_commit_free(commit);
     git_index_free(idx);
     git_repository_free(r);
     git_libgit2_shutdown();
