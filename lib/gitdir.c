@@ -229,6 +229,8 @@ int ward_gitdir_open(const char *path, ward_gitdir *g, char *why, size_t whylen)
     else if (!(g->packs = ward_packs_open(objects)) ||
              !(g->rd = ward_pack_reader_new(g->packs, 32u << 20)))
         rc = -2;
+    else
+        ward_packs_keep_pages(g->packs); /* one commit's worth of objects */
     free(config);
     free(alt);
     free(objects);

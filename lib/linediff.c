@@ -35,9 +35,10 @@ typedef struct differ {
 static size_t split_lines(const char *s, size_t len, line **out)
 {
     size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += s[i] == '\n';
-    n += len && s[len - 1] != '\n';
+    for (const char *p = s, *end = s + len; p < end; n++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
     line *v = malloc((n ? n : 1) * sizeof *v);
     *out = v;
     if (!v)

@@ -63,6 +63,7 @@ struct ward_packs {
     int big_index;      /* the indexes are too large to keep resident (see find_any) */
     atomic_ullong read; /* bytes read from the mappings, for dropping pages */
     atomic_ullong idx_read; /* the same for large indexes alone (account_idx) */
+    int keep_pages;     /* never drop (ward_packs_keep_pages) */
 };
 
 typedef struct centry {
@@ -261,6 +262,12 @@ void ward_packs_free(ward_packs *ps)
     free(ps);
 }
 
+void ward_packs_keep_pages(ward_packs *ps)
+{
+    if (ps)
+        ps->keep_pages = 1;
+}
+
 int ward_packs_promisor(const ward_packs *ps)
 {
     return ps && ps->promisor;
@@ -399,6 +406,8 @@ static int find_any(const ward_packs *ps, const unsigned char *id, uint32_t *las
 
 static void account(ward_packs *ps, uint64_t n)
 {
+    if (ps->keep_pages)
+        return;
     unsigned long long before = atomic_fetch_add(&ps->read, n);
     if (before / DROP_EVERY == (before + n) / DROP_EVERY)
         return;
@@ -416,6 +425,8 @@ static void account(ward_packs *ps, uint64_t n)
  * index may stay. */
 static void account_idx(ward_packs *ps, uint64_t n)
 {
+    if (ps->keep_pages)
+        return;
     unsigned long long before = atomic_fetch_add(&ps->idx_read, n);
     if (before / IDX_DROP_EVERY == (before + n) / IDX_DROP_EVERY)
         return;

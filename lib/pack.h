@@ -47,6 +47,10 @@ ward_packs *ward_packs_open(const char *objects_dir);
 ward_packs *ward_packs_from_memory(const unsigned char *idx, size_t idx_len,
                                    const unsigned char *pack, size_t pack_len);
 void ward_packs_free(ward_packs *ps);
+/* Keeps what was read mapped: for a caller that reads a few hundred
+ * objects (ward staged), dropping pages only costs the faults that bring
+ * them back. */
+void ward_packs_keep_pages(ward_packs *ps);
 size_t ward_packs_count(const ward_packs *ps);
 /* Whether a pack is marked as fetched from a promisor remote (a partial
  * clone, whose missing objects are left out on purpose). */
