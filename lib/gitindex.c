@@ -269,8 +269,8 @@ int ward_index_parse(const unsigned char *data, size_t len, ward_index *out, cha
         out->e[i].path = out->paths + off[i];
     free(off);
     /* Extensions: an upper-case first letter marks one a reader may
-     * ignore; any other it must understand (a split index's "link", a
-     * sparse index's "sdir"). */
+     * ignore; any other it must understand (a split index's "link"; a
+     * sparse index's "sdir" is understood: see ward_index). */
     while ((size_t)(end - p) >= 8) {
         uint32_t size = be32(p + 4);
         const unsigned char *x = p + 8;
@@ -278,7 +278,9 @@ int ward_index_parse(const unsigned char *data, size_t len, ward_index *out, cha
             ward_index_free(out);
             return fail(why, whylen, "a malformed index (an extension past its end)");
         }
-        if (!memcmp(p, "TREE", 4) && !out->tree) {
+        if (!memcmp(p, "sdir", 4)) {
+            out->sparse = 1; /* folders may be entries of their own (mode 040000, "name/") */
+        } else if (!memcmp(p, "TREE", 4) && !out->tree) {
             if (parse_tree(out, x, size)) {
                 ward_index_free(out);
                 return -2;

@@ -46,6 +46,8 @@ typedef struct ward_index {
     char *paths;               /* the storage of every entry's path */
     ward_cache_tree *nodes;    /* the storage of the cache tree */
     unsigned char *tree_data;  /* and of its names */
+    int sparse;                /* a sparse index: an entry of mode 040000 whose path
+                                * ends in '/' is a whole folder, by its tree's id */
 } ward_index;
 
 /* Parses an index held in data, which need not outlive it.  0 with *out filled (free it with

@@ -108,9 +108,10 @@ static void cannot_read(deliver *dv, const char *path, const unsigned char *id, 
  * ------------------------------------------------------------------- */
 
 typedef struct change {
-    const char *path;          /* the index's */
+    const char *path;          /* the index's, or owned */
+    char *owned;               /* set for a path made from a sparse folder's tree */
     unsigned mode;
-    const unsigned char *id;   /* the index's */
+    unsigned char id[20];
     unsigned char old[20];     /* what it replaces, when has_old */
     int has_old;
     int renamed;               /* found under another path in HEAD */
@@ -133,28 +134,47 @@ typedef struct native {
     char why[256];
 } native;
 
-static int add_change(native *nv, const ward_index_entry *e, const unsigned char *old)
+static change *new_change(native *nv)
 {
-    if (e->intent_to_add)
-        return 0; /* `git add -N`: not in the next commit */
     if (nv->nch == nv->capch) {
         size_t cap = nv->capch ? nv->capch * 2 : 16;
         change *v = realloc(nv->ch, cap * sizeof *v);
         if (!v)
-            return -2;
+            return NULL;
         nv->ch = v;
         nv->capch = cap;
     }
     change *c = &nv->ch[nv->nch++];
     memset(c, 0, sizeof *c);
-    c->path = e->path;
-    c->mode = e->mode;
-    c->id = e->id;
+    return c;
+}
+
+/* A change: path (owned when own is set), mode and id on the index's side,
+ * what it replaces (NULL: nothing). */
+static int add_change_at(native *nv, const char *path, char *own, unsigned mode,
+                         const unsigned char *id, const unsigned char *old)
+{
+    change *c = new_change(nv);
+    if (!c) {
+        free(own);
+        return -2;
+    }
+    c->path = path;
+    c->owned = own;
+    c->mode = mode;
+    memcpy(c->id, id, 20);
     if (old) {
         memcpy(c->old, old, 20);
         c->has_old = 1;
     }
     return 0;
+}
+
+static int add_change(native *nv, const ward_index_entry *e, const unsigned char *old)
+{
+    if (e->intent_to_add)
+        return 0; /* `git add -N`: not in the next commit */
+    return add_change_at(nv, e->path, NULL, e->mode, e->id, old);
 }
 
 static int add_gone(native *nv, const char *prefix, size_t plen, const char *name, size_t nlen,
@@ -225,6 +245,74 @@ static const ward_cache_tree *ct_child(const ward_cache_tree *ct, const char *na
     return NULL;
 }
 
+static int is_file(unsigned mode)
+{
+    return (mode & 0170000) == 0100000 || mode == 0120000;
+}
+
+/* A sparse index keeps a folder outside the sparse checkout as one entry,
+ * its tree: the folder new (old NULL) or changed against HEAD's tree old
+ * is compared tree against tree, its files added as changes with paths of
+ * their own.  0, -1 (nv->why), -2. */
+static int diff_trees(native *nv, const char *prefix, size_t plen, const unsigned char *old,
+                      const unsigned char *new, int depth)
+{
+    if (depth > 4096) {
+        snprintf(nv->why, sizeof nv->why, "folders nested too deep");
+        return -1;
+    }
+    unsigned char *od = NULL, *nd = NULL;
+    size_t ol = 0, nl = 0, oo = 0, no = 0;
+    int rc = old ? read_tree(nv, old, &od, &ol) : 0;
+    if (!rc)
+        rc = read_tree(nv, new, &nd, &nl);
+    ward_tree_entry a, b;
+    int ha = old && !rc ? ward_tree_next(od, ol, &oo, &a) : 0;
+    int hb = !rc ? ward_tree_next(nd, nl, &no, &b) : 0;
+    while (!rc && (ha > 0 || hb > 0)) {
+        if (ha < 0 || hb < 0) {
+            snprintf(nv->why, sizeof nv->why, "a malformed tree");
+            rc = -1;
+            break;
+        }
+        int adir = ha > 0 && a.mode == 040000, bdir = hb > 0 && b.mode == 040000;
+        int c = ha <= 0 ? 1 : hb <= 0 ? -1 : key_cmp(a.name, a.name_len, adir, b.name, b.name_len, bdir);
+        if (c < 0) { /* only in HEAD */
+            if (adir || is_file(a.mode))
+                rc = add_gone(nv, prefix, plen, a.name, a.name_len, a.id, adir);
+            ha = ward_tree_next(od, ol, &oo, &a);
+            continue;
+        }
+        if (c > 0 || memcmp(a.id, b.id, 20) || a.mode != b.mode) {
+            char *path = malloc(plen + b.name_len + 2);
+            if (!path) {
+                rc = -2;
+                break;
+            }
+            memcpy(path, prefix, plen);
+            memcpy(path + plen, b.name, b.name_len);
+            path[plen + b.name_len] = '\0';
+            if (bdir) {
+                path[plen + b.name_len] = '/';
+                rc = diff_trees(nv, path, plen + b.name_len + 1, c == 0 && adir ? a.id : NULL,
+                                b.id, depth + 1);
+                free(path);
+            } else if (is_file(b.mode) || b.mode == 0160000) {
+                int same_kind = c == 0 && is_file(a.mode) && is_file(b.mode);
+                rc = add_change_at(nv, path, path, b.mode, b.id, same_kind ? a.id : NULL);
+            } else {
+                free(path);
+            }
+        }
+        if (c == 0)
+            ha = ward_tree_next(od, ol, &oo, &a);
+        hb = ward_tree_next(nd, nl, &no, &b);
+    }
+    free(od);
+    free(nd);
+    return rc;
+}
+
 /* The index entries [lo, hi) (all under prefix, plen bytes with its '/')
  * against the HEAD folder tree (NULL: none).  0, -1 (nv->why), -2. */
 static int diff_dir(native *nv, const char *prefix, size_t plen, const unsigned char *tree,
@@ -269,7 +357,11 @@ static int diff_dir(native *nv, const char *prefix, size_t plen, const unsigned 
             while (j < hi && nv->ix.e[j].path_len > plen + klen &&
                    !memcmp(nv->ix.e[j].path + plen, name, klen) && nv->ix.e[j].path[plen + klen] == '/')
                 j++;
-        if (c > 0) { /* only in the index */
+        int sparse = slash && e->mode == 040000 && klen + 1 == nlen; /* "name/": a tree */
+        if (sparse) {
+            if (c > 0 || memcmp(te.id, e->id, 20))
+                rc = diff_trees(nv, e->path, e->path_len, c == 0 ? te.id : NULL, e->id, depth + 1);
+        } else if (c > 0) { /* only in the index */
             for (size_t k = i; k < j && !rc; k++)
                 rc = add_change(nv, &nv->ix.e[k], NULL);
         } else if (slash) { /* a folder on both sides */
@@ -434,6 +526,8 @@ static void native_free(native *nv)
     for (size_t k = 0; k < nv->ndel; k++)
         free(nv->del[k].path);
     free(nv->del);
+    for (size_t i = 0; i < nv->nch; i++)
+        free(nv->ch[i].owned);
     free(nv->ch);
     ward_index_free(&nv->ix);
     ward_gitdir_close(&nv->g);

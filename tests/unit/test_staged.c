@@ -245,6 +245,11 @@ static void test_index_refusals(void)
     unsigned char link[12 + 8 + 20] = "DIRC\0\0\0\2\0\0\0\0link\0\0\0\0";
     CHECK_INT(ward_index_parse(link, sizeof link, &ix, why, sizeof why), -1);
     CHECK_STR(why, "an index extension this reader does not take ('link')");
+    /* a sparse index's is understood */
+    unsigned char sdir[12 + 8 + 20] = "DIRC\0\0\0\2\0\0\0\0sdir\0\0\0\0";
+    CHECK_INT(ward_index_parse(sdir, sizeof sdir, &ix, why, sizeof why), 0);
+    CHECK_INT(ix.sparse, 1);
+    ward_index_free(&ix);
     /* an optional one is passed by */
     unsigned char opt[12 + 8 + 20] = "DIRC\0\0\0\2\0\0\0\0UNTR\0\0\0\0";
     CHECK_INT(ward_index_parse(opt, sizeof opt, &ix, why, sizeof why), 0);

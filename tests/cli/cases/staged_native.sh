@@ -6,9 +6,10 @@
 # index versions 3 and 4, renames (exact, edited, a folder), a file that
 # becomes a folder, a binary file and one that becomes text, a symbolic
 # link, a submodule, a mode change, a linked work tree, and detached HEAD.
-# Then what it hands to libgit2 (alternates, a split index), and a
-# pre-commit hook under `git commit -a` and `git commit PATH`, which name
-# their index in GIT_INDEX_FILE.
+# Then what it hands to libgit2 (alternates, a split index), a pre-commit
+# hook under `git commit -a` and `git commit PATH`, which name their index
+# in GIT_INDEX_FILE, a HEAD whose commit is missing, and a sparse index,
+# which ward reads and libgit2 1.5 cannot.
 export GIT_AUTHOR_NAME='Ann Dev' GIT_AUTHOR_EMAIL=ann@example.com
 export GIT_COMMITTER_NAME='Ann Dev' GIT_COMMITTER_EMAIL=ann@example.com
 export GIT_AUTHOR_DATE='2024-01-02T03:04:05+0100' GIT_COMMITTER_DATE='2024-01-02T03:04:05+0100'
@@ -121,3 +122,16 @@ cd .. && git init -q broken && cd broken && tok 18 > a.env && git add a.env
 git rev-parse HEAD >/dev/null 2>&1 || echo 0000000000000000000000000000000000000001 > .git/refs/heads/"$(git symbolic-ref --short HEAD)"
 ward staged; echo "exit $?"
 WARD_STAGED=native ward staged; echo "exit $?"
+echo "-- a sparse index (a folder outside the cone is one entry, its tree): ward reads it, libgit2 cannot"
+cd .. && git init -q sparse && cd sparse
+mkdir -p in out/deep && lines 1 3 > in/a.txt && tok 19 > out/deep/b.env && lines 1 2 > out/c.txt
+git add . && git commit -qm one
+lines 1 1 > out/deep/b.env && git commit -qam two
+git checkout -q --detach HEAD~1
+git sparse-checkout init --cone --sparse-index && git sparse-checkout set in
+git ls-files --sparse | sed 's/^/index: /'
+tok 20 >> in/a.txt && git add in/a.txt
+git reset -q --soft main 2>/dev/null || git reset -q --soft master
+git diff --cached --stat | sed 's/^/git: /'
+ward staged; echo "exit $?"
+WARD_STAGED=libgit2 ward staged; echo "exit $?"
