@@ -255,6 +255,16 @@ void ward_gitdir_close(ward_gitdir *g)
  * HEAD.
  * ------------------------------------------------------------------- */
 
+void ward_oid_hex(const unsigned char id[20], char out[41])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 20; i++) {
+        out[2 * i] = digits[id[i] >> 4];
+        out[2 * i + 1] = digits[id[i] & 15];
+    }
+    out[40] = '\0';
+}
+
 static int unhex(const char *s, unsigned char id[20])
 {
     for (int i = 0; i < 40; i++) {
@@ -457,17 +467,9 @@ int ward_gitdir_read(ward_gitdir *g, const unsigned char id[20], uint64_t max_si
     int rc = ward_pack_read(g->rd, id, max_size, type, data, len, size, err, errlen);
     if (rc != WARD_PACK_NOT_FOUND)
         return rc;
-    char rel[64];
-    static const char hex[] = "0123456789abcdef";
-    memcpy(rel, "objects/", 8);
-    char *q = rel + 8;
-    for (int i = 0; i < 20; i++) {
-        *q++ = hex[id[i] >> 4];
-        *q++ = hex[id[i] & 15];
-        if (i == 0)
-            *q++ = '/';
-    }
-    *q = '\0';
+    char hex[41], rel[64];
+    ward_oid_hex(id, hex);
+    snprintf(rel, sizeof rel, "objects/%.2s/%s", hex, hex + 2);
     char *path = join(g->common, rel);
     if (!path)
         return WARD_PACK_NOMEM;

@@ -41,6 +41,9 @@ int ward_gitdir_read(ward_gitdir *g, const unsigned char id[20], uint64_t max_si
                      unsigned char **data, size_t *len, uint64_t *size, char *err,
                      size_t errlen);
 
+/* An object id as 40 lower-case hex digits and a NUL (no libgit2 needed). */
+void ward_oid_hex(const unsigned char id[20], char out[41]);
+
 /* The whole of a regular file of at most max bytes, NUL-terminated, in a
  * malloc'd buffer of *len bytes and the NUL; NULL with errno set (EFBIG
  * past max, EINVAL not a regular file, ENOMEM, or open's and read's). */

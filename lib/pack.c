@@ -404,12 +404,19 @@ static int find_any(const ward_packs *ps, const unsigned char *id, uint32_t *las
     return 0;
 }
 
-static void account(ward_packs *ps, uint64_t n)
+/* Adds n to a count of bytes mapped; 1 when it crossed a multiple of
+ * every, and the pages should go. */
+static int crossed(const ward_packs *ps, atomic_ullong *count, uint64_t n, uint64_t every)
 {
     if (ps->keep_pages)
-        return;
-    unsigned long long before = atomic_fetch_add(&ps->read, n);
-    if (before / DROP_EVERY == (before + n) / DROP_EVERY)
+        return 0;
+    unsigned long long before = atomic_fetch_add(count, n);
+    return before / every != (before + n) / every;
+}
+
+static void account(ward_packs *ps, uint64_t n)
+{
+    if (!crossed(ps, &ps->read, n, DROP_EVERY))
         return;
     for (size_t i = 0; i < ps->n; i++) {
         if (!ps->v[i].mapped)
@@ -425,10 +432,7 @@ static void account(ward_packs *ps, uint64_t n)
  * index may stay. */
 static void account_idx(ward_packs *ps, uint64_t n)
 {
-    if (ps->keep_pages)
-        return;
-    unsigned long long before = atomic_fetch_add(&ps->idx_read, n);
-    if (before / IDX_DROP_EVERY == (before + n) / IDX_DROP_EVERY)
+    if (!crossed(ps, &ps->idx_read, n, IDX_DROP_EVERY))
         return;
     for (size_t i = 0; i < ps->n; i++)
         if (ps->v[i].mapped)

@@ -96,8 +96,7 @@ static ward_status deliver_blob(deliver *dv, const char *path, const char *data,
 static void cannot_read(deliver *dv, const char *path, const unsigned char *id, const char *why)
 {
     char msg[600], hex[41];
-    for (int i = 0; i < 20; i++)
-        sprintf(hex + 2 * i, "%02x", id[i]);
+    ward_oid_hex(id, hex);
     snprintf(msg, sizeof msg, "%s (object %s)", why, hex);
     dv->errors++;
     ward_git_event(dv->cb, WARD_EV_ERROR, WARD_SKIP_OTHER, path, "cannot read blob", msg);
@@ -212,12 +211,8 @@ static int key_cmp(const char *a, size_t an, int adir, const char *b, size_t bn,
         return c;
     int ca = m < an ? (unsigned char)a[m] : adir ? '/' : -1;
     int cb = m < bn ? (unsigned char)b[m] : bdir ? '/' : -1;
-    if (ca != cb)
-        return ca < cb ? -1 : 1;
-    if (ca == -1 || ca == '/')
-        return 0;
-    /* a[m] == b[m] cannot be: the names differ at m or one ended */
-    return 0;
+    /* past m, each name either ended or goes on with '/' as a folder */
+    return ca == cb ? 0 : ca < cb ? -1 : 1;
 }
 
 static int read_tree(native *nv, const unsigned char *id, unsigned char **data, size_t *len)
